@@ -1,0 +1,47 @@
+package io.eventual.event;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * A CloudEvent 1.0 of a catalogued type. {@code subject} is the order id; {@code correlationId} is shared by every
+ * event of one order's flow; {@code causationId} is the id of the event this one answers.
+ */
+public record Event(
+        String id,
+        EventType type,
+        String source,
+        String subject,
+        Instant time,
+        int schemaVersion,
+        String correlationId,
+        String causationId,
+        EventData data) {
+
+    /** The first event of a flow: it starts a new correlation. */
+    public static Event first(String source, EventData data) {
+        String id = UUID.randomUUID().toString();
+        return create(id, source, data, id, null);
+    }
+
+    /** An event emitted because of {@code this} one: same correlation, caused by this event. */
+    public Event cause(String source, EventData data) {
+        return causedBy(source, data, correlationId, id);
+    }
+
+    /** An event of the flow {@code correlationId}, caused by the event {@code causationId}. */
+    public static Event causedBy(String source, EventData data, String correlationId, String causationId) {
+        return create(UUID.randomUUID().toString(), source, data, correlationId, causationId);
+    }
+
+    private static Event create(String id, String source, EventData data, String correlationId, String causationId) {
+        EventType type = EventType.ofData(data);
+        return new Event(id, type, source, data.orderId(), now(), type.schemaVersion(), correlationId, causationId, data);
+    }
+
+    private static Instant now() {
+        // Microseconds: what PostgreSQL keeps, so a stored event reads back equal.
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

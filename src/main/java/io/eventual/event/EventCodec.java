@@ -1,0 +1,277 @@
+package io.eventual.event;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns CloudEvents into {@link Event}s and back, for every protocol binding: AMQP application properties, HTTP
+ * headers and structured JSON all reduce to a map of attributes plus the {@code data} bytes. Whatever is read is
+ * validated; what cannot be accepted raises {@link InvalidEventException} naming the wrong attribute or field.
+ */
+@ApplicationScoped
+public class EventCodec {
+
+    public static final String SPEC_VERSION = "1.0";
+    public static final String JSON = "application/json";
+    public static final String STRUCTURED_JSON = "application/cloudevents+json";
+    /** Extension attributes eventual adds to the CloudEvents core attributes. */
+    public static final String SCHEMA_VERSION = "schemaversion";
+    public static final String CORRELATION_ID = "correlationid";
+    public static final String CAUSATION_ID = "causationid";
+
+    private final ObjectMapper mapper;
+    private final Validator validator;
+
+    public EventCodec(ObjectMapper mapper, Validator validator) {
+        // Event data is a contract: a number where an object belongs is an error, not something to coerce.
+        this.mapper = mapper.copy()
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.validator = validator;
+    }
+
+    /** CloudEvents attributes (core and extensions, without any protocol prefix) for {@code event}. */
+    public Map<String, String> attributes(Event event) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("specversion", SPEC_VERSION);
+        a.put("id", event.id());
+        a.put("source", event.source());
+        a.put("type", event.type().typeName());
+        a.put("subject", event.subject());
+        a.put("time", event.time().toString());
+        a.put("datacontenttype", JSON);
+        a.put(SCHEMA_VERSION, Integer.toString(event.schemaVersion()));
+        a.put(CORRELATION_ID, event.correlationId());
+        if (event.causationId() != null) {
+            a.put(CAUSATION_ID, event.causationId());
+        }
+        return a;
+    }
+
+    public byte[] data(Event event) {
+        try {
+            return mapper.writeValueAsBytes(event.data());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + event.type(), e);
+        }
+    }
+
+    public String dataAsString(EventData data) {
+        try {
+            return mapper.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + data.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Binary content mode: attributes beside the data, whose media type is {@code contentType}. */
+    public Event fromBinary(Map<String, String> attributes, String contentType, byte[] data) {
+        if (contentType != null && !isJson(contentType)) {
+            throw new InvalidEventException("datacontenttype", "must be " + JSON + ", was " + contentType);
+        }
+        return fromAttributes(attributes::get, data);
+    }
+
+    /** Structured content mode: one JSON object holding the attributes and {@code data}. */
+    public Event fromStructured(byte[] body) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (IOException e) {
+            throw new InvalidEventException(null, "malformed JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidEventException(null, "a structured CloudEvent must be a JSON object");
+        }
+        ObjectNode event = (ObjectNode) root;
+        String contentType = text(event, "datacontenttype");
+        if (contentType != null && !isJson(contentType)) {
+            throw new InvalidEventException("datacontenttype", "must be " + JSON + ", was " + contentType);
+        }
+        JsonNode data = event.get("data");
+        if (data == null || data.isNull()) {
+            throw new InvalidEventException("data", "must not be empty");
+        }
+        try {
+            return fromAttributes(name -> text(event, name), mapper.writeValueAsBytes(data));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads and validates the data of {@code type}. */
+    public EventData readData(EventType type, byte[] json) {
+        return read(json, type.dataClass(), "data.");
+    }
+
+    /** Reads JSON into {@code type} and validates it; fields in errors are prefixed with {@code fieldPrefix}. */
+    public <T> T read(byte[] json, Class<T> type, String fieldPrefix) {
+        T value;
+        try {
+            value = mapper.readValue(json, type);
+        } catch (JsonMappingException e) {
+            String path = path(e.getPath());
+            throw new InvalidEventException(path.isEmpty() ? (fieldPrefix.isEmpty() ? null : strip(fieldPrefix)) : fieldPrefix + path,
+                    mappingProblem(e));
+        } catch (IOException e) {
+            throw new InvalidEventException(fieldPrefix.isEmpty() ? null : strip(fieldPrefix),
+                    "malformed JSON: " + firstLine(e.getMessage()));
+        }
+        if (value == null) {
+            throw new InvalidEventException(fieldPrefix.isEmpty() ? null : strip(fieldPrefix), "must not be null");
+        }
+        return validated(value, fieldPrefix);
+    }
+
+    /** Bean-validates {@code value}; fields in errors are prefixed with {@code fieldPrefix}. */
+    public <T> T validated(T value, String fieldPrefix) {
+        Set<ConstraintViolation<T>> violations = validator.validate(value);
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException(violations.stream()
+                    .map(v -> new InvalidEventException.Violation(fieldPrefix + v.getPropertyPath(), v.getMessage()))
+                    .sorted(Comparator.comparing(InvalidEventException.Violation::field))
+                    .toList());
+        }
+        return value;
+    }
+
+    private Event fromAttributes(Function<String, String> attribute, byte[] data) {
+        String specVersion = required(attribute, "specversion");
+        if (!SPEC_VERSION.equals(specVersion)) {
+            throw new InvalidEventException("specversion", "must be " + SPEC_VERSION + ", was " + specVersion);
+        }
+        String id = required(attribute, "id");
+        String source = required(attribute, "source");
+        try {
+            URI.create(source);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("source", "must be a URI-reference");
+        }
+        String typeName = required(attribute, "type");
+        EventType type = EventType.of(typeName)
+                .orElseThrow(() -> new InvalidEventException("type", "unknown event type '" + typeName + "'"));
+        int schemaVersion = schemaVersion(attribute.apply(SCHEMA_VERSION), type);
+        EventData payload = readData(type, data);
+        String subject = attribute.apply("subject");
+        if (subject != null && !subject.equals(payload.orderId())) {
+            throw new InvalidEventException("subject", "must equal data.orderId");
+        }
+        String correlationId = attribute.apply(CORRELATION_ID);
+        return new Event(id, type, source, payload.orderId(), time(attribute.apply("time")), schemaVersion,
+                correlationId == null || correlationId.isBlank() ? id : correlationId, attribute.apply(CAUSATION_ID),
+                payload);
+    }
+
+    private static int schemaVersion(String value, EventType type) {
+        if (value == null) {
+            return type.schemaVersion();
+        }
+        try {
+            int version = Integer.parseInt(value);
+            if (version >= 1 && version <= type.schemaVersion()) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidEventException(SCHEMA_VERSION,
+                "must be a schema version from 1 to " + type.schemaVersion() + " for " + type + ", was " + value);
+    }
+
+    private static Instant time(String value) {
+        if (value == null) {
+            return Instant.now();
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("time", "must be an RFC 3339 timestamp");
+        }
+    }
+
+    private static String required(Function<String, String> attribute, String name) {
+        String value = attribute.apply(name);
+        if (value == null || value.isBlank()) {
+            throw new InvalidEventException(name, "required CloudEvents attribute is missing");
+        }
+        return value;
+    }
+
+    private static String text(ObjectNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].trim();
+        return mediaType.equalsIgnoreCase(JSON) || mediaType.toLowerCase().endsWith("+json");
+    }
+
+    static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : references) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String mappingProblem(JsonMappingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+            return "cannot read '" + f.getValue() + "' as " + f.getTargetType().getSimpleName();
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null) {
+            return "must be " + describe(m.getTargetType());
+        }
+        return firstLine(e.getOriginalMessage());
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String strip(String prefix) {
+        return prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,111 @@
+package io.eventual.event;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.eventual.inventory.InventoryFailed;
+import io.eventual.inventory.InventoryReleased;
+import io.eventual.inventory.InventoryReserved;
+import io.eventual.inventory.ReleaseInventory;
+import io.eventual.inventory.ReserveInventory;
+import io.eventual.payment.PaymentFailed;
+import io.eventual.payment.PaymentProcessed;
+import io.eventual.payment.PaymentRefunded;
+import io.eventual.payment.ProcessPayment;
+import io.eventual.payment.RefundPayment;
+import io.eventual.saga.OrderCancelled;
+import io.eventual.saga.OrderCompleted;
+import io.eventual.saga.OrderPlaced;
+import io.eventual.shipping.ScheduleShipment;
+import io.eventual.shipping.ShipmentScheduled;
+import io.eventual.shipping.ShippingFailed;
+
+/**
+ * The event catalogue: every type eventual knows, the record that validates its {@code data}, and its current schema
+ * version, and the functions that consume it. The type is also the AMQP address the event is published to (multicast);
+ * each consumer reads it from a durable queue of its own. Facts are past tense, requests imperative.
+ */
+public enum EventType {
+    ORDER_PLACED("order.placed", OrderPlaced.class, "saga"),
+    ORDER_COMPLETED("order.completed", OrderCompleted.class),
+    ORDER_CANCELLED("order.cancelled", OrderCancelled.class),
+
+    PAYMENT_PROCESS("payment.process", ProcessPayment.class, "payment"),
+    PAYMENT_PROCESSED("payment.processed", PaymentProcessed.class, "saga"),
+    PAYMENT_FAILED("payment.failed", PaymentFailed.class, "saga"),
+    PAYMENT_REFUND("payment.refund", RefundPayment.class, "payment"),
+    PAYMENT_REFUNDED("payment.refunded", PaymentRefunded.class, "saga"),
+
+    INVENTORY_RESERVE("inventory.reserve", ReserveInventory.class, "inventory"),
+    INVENTORY_RESERVED("inventory.reserved", InventoryReserved.class, "saga"),
+    INVENTORY_FAILED("inventory.failed", InventoryFailed.class, "saga"),
+    INVENTORY_RELEASE("inventory.release", ReleaseInventory.class, "inventory"),
+    INVENTORY_RELEASED("inventory.released", InventoryReleased.class, "saga"),
+
+    SHIPPING_SCHEDULE("shipping.schedule", ScheduleShipment.class, "shipping"),
+    SHIPPING_SCHEDULED("shipping.scheduled", ShipmentScheduled.class, "saga"),
+    SHIPPING_FAILED("shipping.failed", ShippingFailed.class, "saga");
+
+    private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));
+
+    private static final Map<Class<? extends EventData>, EventType> BY_DATA = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(EventType::dataClass, Function.identity()));
+
+    private final String typeName;
+    private final Class<? extends EventData> dataClass;
+
+    private final List<String> consumers;
+
+    EventType(String typeName, Class<? extends EventData> dataClass, String... consumers) {
+        this.typeName = typeName;
+        this.dataClass = dataClass;
+        this.consumers = List.of(consumers);
+    }
+
+    /** The functions that subscribe to this type, each through a durable queue of its own. */
+    public List<String> consumers() {
+        return consumers;
+    }
+
+    /** The broker queue through which {@code function} receives this type: {@code <function>.<type>}. */
+    public String queue(String function) {
+        return function + "." + typeName;
+    }
+
+    /** The fully qualified queue name ({@code <address>::<queue>}) a consumer attaches to. */
+    public String fqqn(String function) {
+        return typeName + "::" + queue(function);
+    }
+
+    /** The CloudEvents {@code type}, which is also the AMQP address. */
+    public String typeName() {
+        return typeName;
+    }
+
+    public Class<? extends EventData> dataClass() {
+        return dataClass;
+    }
+
+    /** The schema version this build writes. */
+    public int schemaVersion() {
+        return 1;
+    }
+
+    public static EventType ofData(EventData data) {
+        return BY_DATA.get(data.getClass());
+    }
+
+    public static Optional<EventType> of(String typeName) {
+        return Optional.ofNullable(typeName).map(BY_NAME::get);
+    }
+
+    @Override
+    public String toString() {
+        return typeName;
+    }
+}

@@ -1,0 +1,6 @@
+package io.eventual.event;
+
+/** A reply that says a step did not happen, and why. */
+public interface Failure extends EventData {
+    String reason();
+}

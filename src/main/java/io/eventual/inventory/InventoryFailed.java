@@ -1,0 +1,9 @@
+package io.eventual.inventory;
+
+import jakarta.validation.constraints.NotBlank;
+
+import io.eventual.event.Failure;
+
+/** {@code inventory.failed}: nothing was reserved because {@code sku} is short. */
+public record InventoryFailed(@NotBlank String orderId, @NotBlank String sku, @NotBlank String reason) implements Failure {
+}

@@ -1,0 +1,167 @@
+package io.eventual.inventory;
+
+import static io.eventual.event.EventType.INVENTORY_RELEASE;
+import static io.eventual.event.EventType.INVENTORY_RESERVE;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.eventual.event.Event;
+import io.eventual.event.EventData;
+import io.eventual.event.EventType;
+import io.eventual.event.ItemQuantity;
+import io.eventual.messaging.EventFunction;
+import io.eventual.messaging.EventHandler;
+import io.eventual.messaging.MessagingConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Reserves all lines of an order or none, and releases them again. */
+@ApplicationScoped
+public class InventoryFunction implements EventFunction {
+
+    static final String SOURCE = "/eventual/inventory";
+    private static final Logger LOG = Logger.getLogger(InventoryFunction.class);
+    private static final TypeReference<List<ItemQuantity>> LINES = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper;
+
+    InventoryFunction(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public String name() {
+        return "inventory";
+    }
+
+    @Override
+    public Map<EventType, EventHandler> handlers() {
+        return Map.of(INVENTORY_RESERVE, this::reserve, INVENTORY_RELEASE, this::release);
+    }
+
+    void seed(@Observes StartupEvent ignored, InventoryConfig config, MessagingConfig messaging, Pool pool) {
+        if (!messaging.functions().contains(name()) || config.initialStock().isEmpty()) {
+            return;
+        }
+        List<Tuple> rows = config.initialStock().entrySet().stream()
+                .map(e -> Tuple.of(e.getKey(), e.getValue())).toList();
+        pool.preparedQuery("insert into inventory_stock (sku, available, reserved, version) values ($1, $2, 0, 0) "
+                + "on conflict (sku) do nothing").executeBatch(rows).await().indefinitely();
+        LOG.infof("initial stock for %d SKU(s) ensured", rows.size());
+    }
+
+    Uni<List<Event>> reserve(Event event) {
+        ReserveInventory command = (ReserveInventory) event.data();
+        return Reservation.<Reservation> findById(command.orderId()).chain(existing -> existing != null
+                ? Uni.createFrom().item(outcome(existing))
+                : takeStock(command))
+                .map(reply -> List.of(event.cause(SOURCE, reply)));
+    }
+
+    private Uni<EventData> takeStock(ReserveInventory command) {
+        Map<String, Integer> wanted = command.items().stream()
+                .collect(Collectors.toMap(ItemQuantity::sku, ItemQuantity::quantity, Integer::sum, LinkedHashMap::new));
+        return StockItem.<StockItem> list("sku in ?1", new ArrayList<>(wanted.keySet())).chain(found -> {
+            Map<String, StockItem> stock = found.stream().collect(Collectors.toMap(s -> s.sku, Function.identity()));
+            Reservation reservation = new Reservation();
+            reservation.orderId = command.orderId();
+            reservation.updatedAt = Instant.now();
+            for (Map.Entry<String, Integer> line : wanted.entrySet()) {
+                StockItem item = stock.get(line.getKey());
+                int available = item == null ? 0 : item.available;
+                if (available < line.getValue()) {
+                    reservation.status = Reservation.Status.FAILED;
+                    reservation.sku = line.getKey();
+                    reservation.reason = "insufficient stock of " + line.getKey() + ": " + line.getValue()
+                            + " requested, " + available + " available";
+                    return reservation.<Reservation> persist().map(this::outcome);
+                }
+            }
+            wanted.forEach((sku, quantity) -> {
+                StockItem item = stock.get(sku);
+                item.available -= quantity;
+                item.reserved += quantity;
+            });
+            reservation.status = Reservation.Status.RESERVED;
+            reservation.items = write(wanted.entrySet().stream().map(e -> new ItemQuantity(e.getKey(), e.getValue())).toList());
+            return reservation.<Reservation> persist().map(this::outcome);
+        });
+    }
+
+    private EventData outcome(Reservation reservation) {
+        return switch (reservation.status) {
+            case RESERVED, RELEASED -> new InventoryReserved(reservation.orderId, lines(reservation));
+            case FAILED -> new InventoryFailed(reservation.orderId, reservation.sku, reservation.reason);
+            case VOIDED -> new InventoryFailed(reservation.orderId, "-", "order was cancelled before reservation");
+        };
+    }
+
+    Uni<List<Event>> release(Event event) {
+        ReleaseInventory command = (ReleaseInventory) event.data();
+        return Reservation.<Reservation> findById(command.orderId()).chain(reservation -> {
+            if (reservation == null) {
+                Reservation voided = new Reservation();
+                voided.orderId = command.orderId();
+                voided.status = Reservation.Status.VOIDED;
+                voided.reason = command.reason();
+                voided.updatedAt = Instant.now();
+                return voided.persist().replaceWith(new InventoryReleased(command.orderId(), List.of()));
+            }
+            return switch (reservation.status) {
+                case RESERVED -> putBack(reservation, command.reason());
+                case RELEASED -> Uni.createFrom().item(new InventoryReleased(reservation.orderId, lines(reservation)));
+                case FAILED, VOIDED -> Uni.createFrom().item(new InventoryReleased(reservation.orderId, List.of()));
+            };
+        }).map(reply -> List.of(event.cause(SOURCE, reply)));
+    }
+
+    private Uni<InventoryReleased> putBack(Reservation reservation, String reason) {
+        List<ItemQuantity> lines = lines(reservation);
+        return StockItem.<StockItem> list("sku in ?1", lines.stream().map(ItemQuantity::sku).toList()).map(items -> {
+            Map<String, StockItem> stock = items.stream().collect(Collectors.toMap(s -> s.sku, Function.identity()));
+            lines.forEach(line -> {
+                StockItem item = stock.get(line.sku());
+                item.available += line.quantity();
+                item.reserved -= line.quantity();
+            });
+            reservation.status = Reservation.Status.RELEASED;
+            reservation.reason = reason;
+            reservation.updatedAt = Instant.now();
+            return new InventoryReleased(reservation.orderId, lines);
+        });
+    }
+
+    private List<ItemQuantity> lines(Reservation reservation) {
+        try {
+            return mapper.readValue(reservation.items, LINES);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt reservation of order " + reservation.orderId, e);
+        }
+    }
+
+    private String write(List<ItemQuantity> lines) {
+        try {
+            return mapper.writeValueAsString(lines);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.eventual.inventory;
+
+import jakarta.validation.constraints.NotBlank;
+
+import io.eventual.event.EventData;
+
+/** {@code inventory.release}: put the order's reserved stock back. */
+public record ReleaseInventory(@NotBlank String orderId, @NotBlank String reason) implements EventData {
+}

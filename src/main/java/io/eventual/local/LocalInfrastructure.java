@@ -1,0 +1,158 @@
+package io.eventual.local;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+import io.eventual.event.EventType;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real ActiveMQ Artemis broker and a real PostgreSQL server inside this JVM, for {@code ./mvnw quarkus:dev} and the
+ * tests. Both keep their data on disk under {@code directory}. The broker gets one multicast address per catalogued
+ * event type and one durable queue per consuming function, exactly as a production broker is configured.
+ *
+ * <p>
+ * Only in dev and test class paths: its libraries have {@code provided} scope and are not packaged.
+ */
+public final class LocalInfrastructure implements AutoCloseable {
+
+    public static final String DATABASE = "eventual";
+    /** Where the broker itself parks messages it gave up on (eventual's own dead letters are in PostgreSQL). */
+    static final String DEAD_LETTERS = "DLQ";
+    static final String EXPIRED = "ExpiryQueue";
+
+    private final Path directory;
+    private final int amqpPort;
+    private final int postgresPort;
+    private EmbeddedActiveMQ broker;
+    private EmbeddedPostgres postgres;
+
+    private LocalInfrastructure(Path directory, int amqpPort, int postgresPort) {
+        this.directory = directory;
+        this.amqpPort = amqpPort;
+        this.postgresPort = postgresPort;
+    }
+
+    /** Starts both servers; a port of 0 picks a free one. */
+    public static LocalInfrastructure start(Path directory, int amqpPort, int postgresPort) throws Exception {
+        LocalInfrastructure infra = new LocalInfrastructure(directory, amqpPort == 0 ? freePort() : amqpPort,
+                postgresPort == 0 ? freePort() : postgresPort);
+        infra.startPostgres();
+        infra.startBroker();
+        return infra;
+    }
+
+    /** The configuration a Quarkus application needs to use these servers. */
+    public Map<String, String> config() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("eventual.broker.host", "localhost");
+        config.put("eventual.broker.port", Integer.toString(amqpPort));
+        config.put("quarkus.datasource.username", "postgres");
+        config.put("quarkus.datasource.password", "postgres");
+        config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/" + DATABASE);
+        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + postgresPort + "/" + DATABASE);
+        return config;
+    }
+
+    public int amqpPort() {
+        return amqpPort;
+    }
+
+    public synchronized void startBroker() throws Exception {
+        Configuration config = new ConfigurationImpl()
+                .setName("eventual-local")
+                .setPersistenceEnabled(true)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(directory.resolve("broker/journal").toString())
+                .setBindingsDirectory(directory.resolve("broker/bindings").toString())
+                .setPagingDirectory(directory.resolve("broker/paging").toString())
+                .setLargeMessagesDirectory(directory.resolve("broker/large-messages").toString())
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setMaxDiskUsage(-1)
+                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + amqpPort + "?protocols=AMQP");
+        config.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS))
+                .setExpiryAddress(SimpleString.of(EXPIRED))
+                .setAutoCreateAddresses(true)
+                .setAutoCreateQueues(true)
+                .setAutoDeleteQueues(false)
+                .setDefaultAddressRoutingType(RoutingType.MULTICAST)
+                .setDefaultQueueRoutingType(RoutingType.MULTICAST));
+        for (String address : new String[] { DEAD_LETTERS, EXPIRED }) {
+            config.addAddressConfiguration(new CoreAddressConfiguration().setName(address)
+                    .addRoutingType(RoutingType.ANYCAST)
+                    .addQueueConfiguration(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)));
+        }
+        for (EventType type : EventType.values()) {
+            CoreAddressConfiguration address = new CoreAddressConfiguration()
+                    .setName(type.typeName())
+                    .addRoutingType(RoutingType.MULTICAST);
+            for (String function : type.consumers()) {
+                address.addQueueConfiguration(QueueConfiguration.of(type.queue(function))
+                        .setAddress(type.typeName())
+                        .setRoutingType(RoutingType.MULTICAST)
+                        .setDurable(true));
+            }
+            config.addAddressConfiguration(address);
+        }
+        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+    }
+
+    public synchronized void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker = null;
+        }
+    }
+
+    private void startPostgres() throws IOException, java.sql.SQLException {
+        postgres = EmbeddedPostgres.builder()
+                .setPort(postgresPort)
+                .setDataDirectory(directory.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "100")
+                .start();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("alter user postgres password 'postgres'");
+            try (ResultSet exists = statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
+                if (!exists.next()) {
+                    statement.execute("create database " + DATABASE);
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        stopBroker();
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.eventual.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.jboss.logging.Logger;
+
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpReceiver;
+import io.vertx.amqp.AmqpReceiverOptions;
+import io.vertx.amqp.AmqpSender;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The one AMQP 1.0 connection of this process: an anonymous sender for publishing and one receiver per subscribed
+ * queue. It reconnects by itself and re-attaches every receiver. Consumers settle a message only after it has been
+ * handled (or parked as a dead letter), so an unhandled message goes back to the broker, never into the void.
+ *
+ * <p>
+ * Receivers are read from the raw client rather than through the SmallRye AMQP connector because the connector drops
+ * a message whose JSON body it cannot parse without settling it; eventual must dead-letter such a message instead.
+ */
+@ApplicationScoped
+public class Broker {
+
+    public static final String CLOUD_EVENTS_PREFIX = "cloudEvents:";
+    private static final Logger LOG = Logger.getLogger(Broker.class);
+
+    private record Consumer(String queue, Function<Delivery, Uni<Void>> handler) {
+    }
+
+    private final Vertx vertx;
+    private final MessagingConfig.Broker config;
+    private final List<Consumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onConnected = new CopyOnWriteArrayList<>();
+    private AmqpClient client;
+    private volatile AmqpConnection connection;
+    private volatile AmqpSender sender;
+    private volatile boolean stopped;
+
+    Broker(Vertx vertx, MessagingConfig config) {
+        this.vertx = vertx;
+        this.config = config.broker();
+    }
+
+    /** Registers a consumer of {@code queue}; {@code handler} completes once the delivery may be settled. */
+    public void consume(String queue, Function<Delivery, Uni<Void>> handler) {
+        consumers.add(new Consumer(queue, handler));
+    }
+
+    /** Runs {@code action} every time a connection is (re-)established. */
+    public void onConnected(Runnable action) {
+        onConnected.add(action);
+    }
+
+    public synchronized void start() {
+        if (client != null) {
+            return;
+        }
+        AmqpClientOptions options = new AmqpClientOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setConnectTimeout(5_000)
+                .setContainerId("eventual-" + ProcessHandle.current().pid());
+        config.username().ifPresent(options::setUsername);
+        config.password().ifPresent(options::setPassword);
+        client = AmqpClient.create(vertx, options);
+        connect();
+    }
+
+    public boolean isConnected() {
+        return connection != null && sender != null && !connection.isDisconnected();
+    }
+
+    /** Publishes one CloudEvent (binary content mode) to {@code address}; completes when the broker has accepted it. */
+    public Uni<Void> publish(String address, Map<String, String> attributes, String data) {
+        AmqpSender current = sender;
+        if (current == null || !isConnected()) {
+            return Uni.createFrom().failure(new IllegalStateException("not connected to the broker"));
+        }
+        JsonObject properties = new JsonObject();
+        attributes.forEach((name, value) -> properties.put(CLOUD_EVENTS_PREFIX + name, value));
+        AmqpMessage message = AmqpMessage.create()
+                .address(address)
+                .durable(true)
+                .id(attributes.get("id"))
+                .subject(attributes.get("type"))
+                .contentType(attributes.getOrDefault("datacontenttype", "application/json"))
+                .applicationProperties(properties)
+                .withBufferAsBody(Buffer.buffer(data))
+                .build();
+        return UniHelper.toUni(current.sendWithAck(message));
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        client.connect().onSuccess(conn -> {
+            conn.exceptionHandler(error -> lost(conn, error));
+            conn.closeFuture().onComplete(closed -> lost(conn, null));
+            conn.createAnonymousSender().onSuccess(s -> {
+                connection = conn;
+                sender = s;
+                LOG.infof("connected to the AMQP broker at %s:%d", config.host(), config.port());
+                consumers.forEach(consumer -> attach(conn, consumer));
+                onConnected.forEach(Runnable::run);
+            }).onFailure(error -> lost(conn, error));
+        }).onFailure(error -> {
+            LOG.warnf("cannot reach the AMQP broker at %s:%d (%s); retrying in %s", config.host(), config.port(),
+                    error.getMessage(), config.reconnectInterval());
+            retryLater();
+        });
+    }
+
+    private synchronized void lost(AmqpConnection conn, Throwable error) {
+        if (connection != conn && connection != null) {
+            return;
+        }
+        if (connection == conn) {
+            connection = null;
+            sender = null;
+            if (!stopped) {
+                LOG.warnf("lost the AMQP broker connection%s; reconnecting", error == null ? "" : " (" + error.getMessage() + ")");
+            }
+            conn.close();
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        if (!stopped) {
+            vertx.setTimer(config.reconnectInterval().toMillis(), t -> connect());
+        }
+    }
+
+    private void attach(AmqpConnection conn, Consumer consumer) {
+        AmqpReceiverOptions options = new AmqpReceiverOptions()
+                .setAutoAcknowledgement(false)
+                .setDurable(true)
+                .setMaxBufferedMessages(config.credits());
+        conn.createReceiver(consumer.queue(), options).onSuccess(receiver -> {
+            Context connectionContext = Vertx.currentContext();
+            receiver.pause();
+            receiver.handler(message -> handle(receiver, connectionContext, consumer, message));
+            receiver.exceptionHandler(error -> LOG.warnf("receiver of %s failed: %s", consumer.queue(), error.getMessage()));
+            receiver.fetch(1);
+            LOG.debugf("consuming %s", consumer.queue());
+        }).onFailure(error -> {
+            LOG.errorf("cannot consume queue %s: %s", consumer.queue(), error.getMessage());
+            lost(conn, error);
+        });
+    }
+
+    /** One message at a time per queue, so the events of one order on one queue are applied in order. */
+    private void handle(AmqpReceiver receiver, Context connectionContext, Consumer consumer, AmqpMessage message) {
+        Context handling = VertxContext.createNewDuplicatedContext(connectionContext);
+        VertxContextSafetyToggle.setContextSafe(handling, true);
+        handling.runOnContext(ignored -> consumer.handler().apply(delivery(consumer.queue(), message))
+                .subscribe().with(
+                        done -> connectionContext.runOnContext(v -> {
+                            message.accepted();
+                            receiver.fetch(1);
+                        }),
+                        error -> connectionContext.runOnContext(v -> {
+                            // Not even parked: let the broker redeliver it later.
+                            LOG.errorf(error, "could not handle or park a message from %s; returning it to the broker",
+                                    consumer.queue());
+                            message.modified(true, false);
+                            receiver.fetch(1);
+                        })));
+    }
+
+    private static Delivery delivery(String queue, AmqpMessage message) {
+        Map<String, String> attributes = new HashMap<>();
+        JsonObject properties = message.applicationProperties();
+        if (properties != null) {
+            properties.forEach(entry -> {
+                if (entry.getKey().startsWith(CLOUD_EVENTS_PREFIX) && entry.getValue() != null) {
+                    attributes.put(entry.getKey().substring(CLOUD_EVENTS_PREFIX.length()), entry.getValue().toString());
+                }
+            });
+        }
+        return new Delivery(queue, attributes, message.contentType(), body(message));
+    }
+
+    private static byte[] body(AmqpMessage message) {
+        Object body = message.unwrap().getBody();
+        if (body instanceof Data data) {
+            return copy(data.getValue());
+        }
+        if (body instanceof AmqpValue value) {
+            if (value.getValue() instanceof Binary binary) {
+                return copy(binary);
+            }
+            if (value.getValue() instanceof String text) {
+                return text.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        return new byte[0];
+    }
+
+    private static byte[] copy(Binary binary) {
+        byte[] bytes = new byte[binary.getLength()];
+        System.arraycopy(binary.getArray(), binary.getArrayOffset(), bytes, 0, binary.getLength());
+        return bytes;
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        AmqpClient current = client;
+        if (current != null) {
+            current.close();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.eventual.messaging;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Publishes committed outbox events to the broker in the order they were written, then deletes them. It is woken
+ * right after a commit in this process and polls for events written by others. A transaction-scoped advisory lock
+ * lets one relay at a time publish, which keeps each order's events in order; a crash after publishing and before
+ * deleting only republishes, and consumers drop the duplicates.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final long LOCK_KEY = 0x6576656e7475616cL; // "eventual"
+
+    private final Pool pool;
+    private final Broker broker;
+    private final Vertx vertx;
+    private final MessagingConfig.Outbox config;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
+    private long timer = -1;
+
+    OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config) {
+        this.pool = pool;
+        this.broker = broker;
+        this.vertx = vertx;
+        this.config = config.outbox();
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        broker.onConnected(this::wake);
+        timer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> wake());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        stopped = true;
+        vertx.cancelTimer(timer);
+    }
+
+    /** Asks for a publishing round; cheap to call often, at most one round runs at a time. */
+    public void wake() {
+        if (stopped || !broker.isConnected()) {
+            return;
+        }
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        pool.withTransaction(this::publishBatch).subscribe().with(published -> {
+            running.set(false);
+            if (published >= config.batchSize() || again.get()) {
+                wake();
+            }
+        }, error -> {
+            running.set(false);
+            LOG.warnf("outbox relay round failed, will retry: %s", error.getMessage());
+        });
+    }
+
+    private Uni<Integer> publishBatch(SqlConnection conn) {
+        return conn.preparedQuery("select pg_try_advisory_xact_lock($1) as locked").execute(Tuple.of(LOCK_KEY))
+                .chain(lock -> lock.iterator().next().getBoolean("locked")
+                        ? conn.preparedQuery("select position, type, attributes, data from outbox order by position limit $1")
+                                .execute(Tuple.of(config.batchSize()))
+                                .chain(rows -> publish(conn, rows))
+                        : Uni.createFrom().item(0));
+    }
+
+    private Uni<Integer> publish(SqlConnection conn, Iterable<Row> rows) {
+        List<Long> positions = new ArrayList<>();
+        List<Uni<Void>> acks = new ArrayList<>();
+        for (Row row : rows) {
+            positions.add(row.getLong("position"));
+            // Each publish is sent at once, back to back on one link, so the broker receives them in outbox order.
+            acks.add(broker.publish(row.getString("type"), attributes(row), row.getString("data")));
+        }
+        if (positions.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Uni.join().all(acks).andCollectFailures()
+                .chain(() -> conn.preparedQuery("delete from outbox where position = any($1)")
+                        .execute(Tuple.of(positions.toArray(new Long[0]))))
+                .map(deleted -> positions.size());
+    }
+
+    private static Map<String, String> attributes(Row row) {
+        Map<String, String> attributes = new HashMap<>();
+        new JsonObject(row.getString("attributes")).forEach(e -> attributes.put(e.getKey(), String.valueOf(e.getValue())));
+        return attributes;
+    }
+}

@@ -1,0 +1,57 @@
+package io.eventual.payment;
+
+import java.math.BigDecimal;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+
+/** A customer's credit in one currency: what they may spend, and how much of it is charged now. */
+@Entity
+@Table(name = "payment_account")
+public class CreditAccount extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    @Column(name = "customer_id")
+    public String customerId;
+
+    public String currency;
+
+    @Column(name = "credit_limit")
+    public BigDecimal creditLimit;
+
+    public BigDecimal charged;
+
+    @Version
+    public long version;
+
+    static String idOf(String customerId, String currency) {
+        return customerId + "/" + currency;
+    }
+
+    static Uni<CreditAccount> open(String customerId, String currency, BigDecimal limit) {
+        return CreditAccount.<CreditAccount> findById(idOf(customerId, currency)).chain(found -> {
+            if (found != null) {
+                return Uni.createFrom().item(found);
+            }
+            CreditAccount account = new CreditAccount();
+            account.id = idOf(customerId, currency);
+            account.customerId = customerId;
+            account.currency = currency;
+            account.creditLimit = limit;
+            account.charged = BigDecimal.ZERO;
+            return account.persist();
+        });
+    }
+
+    BigDecimal available() {
+        return creditLimit.subtract(charged);
+    }
+}

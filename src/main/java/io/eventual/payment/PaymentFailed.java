@@ -1,0 +1,9 @@
+package io.eventual.payment;
+
+import jakarta.validation.constraints.NotBlank;
+
+import io.eventual.event.Failure;
+
+/** {@code payment.failed}: the payment was declined. */
+public record PaymentFailed(@NotBlank String orderId, @NotBlank String reason) implements Failure {
+}

@@ -1,0 +1,121 @@
+package io.eventual.payment;
+
+import static io.eventual.event.EventType.PAYMENT_PROCESS;
+import static io.eventual.event.EventType.PAYMENT_REFUND;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.eventual.event.Event;
+import io.eventual.event.EventData;
+import io.eventual.event.EventType;
+import io.eventual.event.Money;
+import io.eventual.messaging.EventFunction;
+import io.eventual.messaging.EventHandler;
+import io.smallrye.mutiny.Uni;
+
+/** Charges orders against each customer's credit and refunds them. One ledger line per order. */
+@ApplicationScoped
+public class PaymentFunction implements EventFunction {
+
+    static final String SOURCE = "/eventual/payment";
+
+    private final PaymentConfig config;
+
+    PaymentFunction(PaymentConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "payment";
+    }
+
+    @Override
+    public Map<EventType, EventHandler> handlers() {
+        return Map.of(PAYMENT_PROCESS, this::charge, PAYMENT_REFUND, this::refund);
+    }
+
+    Uni<List<Event>> charge(Event event) {
+        ProcessPayment command = (ProcessPayment) event.data();
+        return Payment.<Payment> findById(command.orderId()).chain(existing -> existing != null
+                ? Uni.createFrom().item(outcome(existing))
+                : CreditAccount.open(command.customerId(), command.amount().currency(), limitOf(command.customerId()))
+                        .chain(account -> authorise(command, account)))
+                .map(reply -> List.of(event.cause(SOURCE, reply)));
+    }
+
+    private Uni<EventData> authorise(ProcessPayment command, CreditAccount account) {
+        Money amount = command.amount();
+        Payment payment = new Payment();
+        payment.orderId = command.orderId();
+        payment.customerId = command.customerId();
+        payment.amount = amount.amount();
+        payment.currency = amount.currency();
+        payment.updatedAt = Instant.now();
+        if (amount.amount().compareTo(account.available()) > 0) {
+            payment.status = Payment.Status.DECLINED;
+            payment.reason = "insufficient credit: " + amount.amount() + " " + amount.currency() + " requested, "
+                    + account.available() + " available";
+        } else {
+            payment.status = Payment.Status.CHARGED;
+            payment.paymentId = UUID.randomUUID().toString();
+            account.charged = account.charged.add(amount.amount());
+        }
+        return payment.<Payment> persist().map(this::outcome);
+    }
+
+    private EventData outcome(Payment payment) {
+        return switch (payment.status) {
+            case CHARGED, REFUNDED -> new PaymentProcessed(payment.orderId, payment.paymentId,
+                    Money.of(payment.amount, payment.currency));
+            case DECLINED -> new PaymentFailed(payment.orderId, payment.reason);
+            case VOIDED -> new PaymentFailed(payment.orderId, "order was cancelled before payment");
+        };
+    }
+
+    Uni<List<Event>> refund(Event event) {
+        RefundPayment command = (RefundPayment) event.data();
+        return Payment.<Payment> findById(command.orderId()).chain(payment -> {
+            if (payment == null) {
+                return voided(command).map(p -> refunded(p, BigDecimal.ZERO));
+            }
+            if (payment.status != Payment.Status.CHARGED) {
+                BigDecimal returned = payment.status == Payment.Status.REFUNDED ? payment.amount : BigDecimal.ZERO;
+                return Uni.createFrom().item(refunded(payment, returned));
+            }
+            return CreditAccount.<CreditAccount> findById(CreditAccount.idOf(payment.customerId, payment.currency))
+                    .map(account -> {
+                        account.charged = account.charged.subtract(payment.amount);
+                        payment.status = Payment.Status.REFUNDED;
+                        payment.reason = command.reason();
+                        payment.updatedAt = Instant.now();
+                        return refunded(payment, payment.amount);
+                    });
+        }).map(reply -> List.of(event.cause(SOURCE, reply)));
+    }
+
+    private Uni<Payment> voided(RefundPayment command) {
+        Payment payment = new Payment();
+        payment.orderId = command.orderId();
+        payment.status = Payment.Status.VOIDED;
+        payment.amount = BigDecimal.ZERO;
+        payment.reason = command.reason();
+        payment.updatedAt = Instant.now();
+        return payment.persist();
+    }
+
+    private static PaymentRefunded refunded(Payment payment, BigDecimal amount) {
+        return new PaymentRefunded(payment.orderId,
+                Money.of(amount, payment.currency == null ? "XXX" : payment.currency));
+    }
+
+    private BigDecimal limitOf(String customerId) {
+        return config.creditLimits().getOrDefault(customerId, config.defaultCreditLimit());
+    }
+}

@@ -1,0 +1,54 @@
+package io.eventual.saga;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** The durable state of one running saga. The version guards against two consumers applying replies at once. */
+@Entity
+@Table(name = "saga")
+public class SagaInstance extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    public String saga;
+
+    public String status;
+
+    /** Index of the step in progress (or the failed one, while compensating). */
+    public int step;
+
+    /** Comma-separated event types still awaited while compensating. */
+    public String awaiting = "";
+
+    /** Comma-separated names of steps whose compensation has been sent. */
+    public String compensated = "";
+
+    public String reason;
+
+    @Column(columnDefinition = "text")
+    public String data;
+
+    @Column(name = "correlation_id")
+    public String correlationId;
+
+    /** JSON array of {@link HistoryEntry}: every event the saga received or sent, in order. */
+    @Column(columnDefinition = "text")
+    public String history = "[]";
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Version
+    public long version;
+}

@@ -1,0 +1,44 @@
+package io.eventual.shipping;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** The shipment of one order: at most one per order. */
+@Entity
+@Table(name = "shipping_shipment")
+public class Shipment extends PanacheEntityBase {
+
+    public enum Status {
+        SCHEDULED,
+        REJECTED
+    }
+
+    @Id
+    @Column(name = "order_id")
+    public String orderId;
+
+    @Column(name = "shipment_id")
+    public String shipmentId;
+
+    public String country;
+
+    @Enumerated(EnumType.STRING)
+    public Status status;
+
+    public String reason;
+
+    @Column(name = "estimated_delivery")
+    public LocalDate estimatedDelivery;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+}

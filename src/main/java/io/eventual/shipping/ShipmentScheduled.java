@@ -1,0 +1,13 @@
+package io.eventual.shipping;
+
+import java.time.LocalDate;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import io.eventual.event.EventData;
+
+/** {@code shipping.scheduled}: a shipment is booked. */
+public record ShipmentScheduled(@NotBlank String orderId, @NotBlank String shipmentId, @NotNull LocalDate estimatedDelivery)
+        implements EventData {
+}

@@ -1,0 +1,93 @@
+package io.eventual.trigger;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.eventual.event.Address;
+import io.eventual.event.CurrencyCode;
+import io.eventual.event.Event;
+import io.eventual.event.EventCodec;
+import io.eventual.saga.HistoryEntry;
+import io.eventual.saga.LineItem;
+import io.eventual.saga.OrderPlaced;
+import io.eventual.saga.OrderSaga;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** Place an order ({@code order.placed}) and follow it. */
+@Path("/orders")
+@Produces(MediaType.APPLICATION_JSON)
+public class OrderResource {
+
+    static final String SOURCE = "/eventual/trigger";
+
+    /** The body of {@code POST /orders}: the trigger computes the total. */
+    public record PlaceOrder(
+            @NotBlank @Size(max = 64) String customerId,
+            @NotEmpty @Size(max = 100) List<@Valid @NotNull LineItem> items,
+            @NotNull @CurrencyCode String currency,
+            @NotNull @Valid Address shippingAddress) {
+    }
+
+    public record Accepted(String orderId, String status) {
+    }
+
+    public record OrderView(String orderId, String status, String reason, String customerId, List<LineItem> items,
+            String currency, BigDecimal total, Address shippingAddress, List<Step> history) {
+    }
+
+    public record Step(String type, Instant time, String direction, String eventId) {
+        static Step of(HistoryEntry entry) {
+            return new Step(entry.type(), entry.time(), entry.direction(), entry.eventId());
+        }
+    }
+
+    private final EventCodec codec;
+    private final Publisher publisher;
+    private final OrderSaga saga;
+
+    OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga) {
+        this.codec = codec;
+        this.publisher = publisher;
+        this.saga = saga;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> place(byte[] body) {
+        PlaceOrder request = codec.read(body, PlaceOrder.class, "");
+        String orderId = UUID.randomUUID().toString();
+        OrderPlaced placed = codec.validated(new OrderPlaced(orderId, request.customerId(), request.items(),
+                request.currency(), request.shippingAddress(), OrderPlaced.totalOf(request.items())), "");
+        return publisher.publish(Event.first(SOURCE, placed))
+                .map(event -> Response.accepted(new Accepted(orderId, "ACCEPTED"))
+                        .location(URI.create("/orders/" + orderId)).build());
+    }
+
+    @GET
+    @Path("/{orderId}")
+    public Uni<OrderView> get(@PathParam("orderId") String orderId) {
+        return Panache.withSession(() -> saga.status(orderId)).map(found -> found.map(s -> new OrderView(s.orderId(),
+                s.status(), s.reason(), s.order().customerId(), s.order().items(), s.order().currency(), s.order().total(),
+                s.order().shippingAddress(), s.history().stream().map(Step::of).toList()))
+                .orElseThrow(() -> new NotFoundException("no order " + orderId)));
+    }
+}

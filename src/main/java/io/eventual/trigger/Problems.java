@@ -1,0 +1,58 @@
+package io.eventual.trigger;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.eventual.event.InvalidEventException;
+
+/** Every HTTP error as an RFC 9457 problem document ({@code application/problem+json}). */
+public class Problems {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+    private static final Logger LOG = Logger.getLogger(Problems.class);
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidEventException e) {
+        Map<String, Object> problem = problem(400, "Invalid request", e.getMessage());
+        List<InvalidEventException.Violation> violations = e.violations();
+        if (!violations.isEmpty() && violations.get(0).field() != null) {
+            problem.put("field", violations.get(0).field());
+        }
+        problem.put("errors", violations);
+        return response(problem);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return response(problem(status, Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase(), e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("request failed", e);
+        return response(problem(500, "Internal Server Error", "the request could not be completed; nothing was accepted"));
+    }
+
+    static Map<String, Object> problem(int status, String title, String detail) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", URI.create("about:blank"));
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        return problem;
+    }
+
+    private static Response response(Map<String, Object> problem) {
+        return Response.status((Integer) problem.get("status")).type(PROBLEM_JSON).entity(problem).build();
+    }
+}
