@@ -8,26 +8,108 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
 
+/** The four ways an order can end, each checked in the functions' own tables. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 class OrderFlowTest {
 
+    @Inject
+    Pool pool;
+    Db db;
+
+    @BeforeEach
+    void connect() {
+        db = new Db(pool);
+    }
+
     @Test
     void aPaidReservedShippedOrderCompletes() {
+        int sku1Before = stock("SKU-1");
+
         String orderId = place(order("alice", "DE", item("SKU-1", 2, "10.50"), item("SKU-2", 1, "5.00")));
 
         JsonPath order = awaitStatus(orderId, "COMPLETED");
-
         assertThat(order.getObject("total", BigDecimal.class)).isEqualByComparingTo("26.00");
         assertThat(order.getList("history.type", String.class)).containsExactly(
                 "order.placed", "payment.process", "payment.processed", "inventory.reserve", "inventory.reserved",
                 "shipping.schedule", "shipping.scheduled", "order.completed");
+        assertThat(charged("alice")).isEqualByComparingTo("26.00");
+        assertThat(stock("SKU-1")).isEqualTo(sku1Before - 2);
+        assertThat(db.text("select status from shipping_shipment where order_id = $1", orderId)).isEqualTo("SCHEDULED");
+    }
+
+    @Test
+    void aDeclinedPaymentCancelsTheOrderWithoutReservingStock() {
+        int before = stock("SKU-1");
+
+        String orderId = place(order("bob", "DE", item("SKU-1", 1, "1000.01")));
+
+        JsonPath order = awaitStatus(orderId, "CANCELLED");
+        assertThat(order.getString("reason")).startsWith("payment failed: insufficient credit");
+        assertThat(order.getList("history.type", String.class)).containsExactly(
+                "order.placed", "payment.process", "payment.failed", "order.cancelled");
+        assertThat(db.count("select count(*) from inventory_reservation where order_id = $1", orderId)).isZero();
+        assertThat(stock("SKU-1")).isEqualTo(before);
+        assertThat(charged("bob")).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void shortStockRefundsThePaymentAndCancels() {
+        String orderId = place(order("carol", "DE", item("RARE", 2, "30.00")));
+
+        JsonPath order = awaitStatus(orderId, "CANCELLED");
+        assertThat(order.getString("reason")).contains("inventory failed").contains("RARE");
+        assertThat(order.getList("history.type", String.class)).containsExactly(
+                "order.placed", "payment.process", "payment.processed", "inventory.reserve", "inventory.failed",
+                "payment.refund", "payment.refunded", "order.cancelled");
+        assertThat(charged("carol")).isEqualByComparingTo("0");
+        assertThat(db.text("select status from payment where order_id = $1", orderId)).isEqualTo("REFUNDED");
+        assertThat(stock("RARE")).isEqualTo(1);
+    }
+
+    @Test
+    void anUnsupportedCountryReleasesStockAndRefunds() {
+        int before = stock("SKU-3");
+
+        String orderId = place(order("dave", "BR", item("SKU-3", 3, "7.00")));
+
+        JsonPath order = awaitStatus(orderId, "CANCELLED");
+        assertThat(order.getString("reason")).isEqualTo("shipping failed: no shipping to BR");
+        assertThat(order.getList("history.type", String.class))
+                .startsWith("order.placed", "payment.process", "payment.processed", "inventory.reserve",
+                        "inventory.reserved", "shipping.schedule", "shipping.failed")
+                .contains("inventory.release", "payment.refund", "inventory.released", "payment.refunded")
+                .endsWith("order.cancelled");
+        assertThat(stock("SKU-3")).isEqualTo(before);
+        assertThat(db.integer("select reserved from inventory_stock where sku = 'SKU-3'")).isZero();
+        assertThat(charged("dave")).isEqualByComparingTo("0");
+        assertThat(db.text("select status from inventory_reservation where order_id = $1", orderId)).isEqualTo("RELEASED");
+    }
+
+    @Test
+    void anUnknownOrderIsNotFound() {
+        io.restassured.RestAssured.given().get("/orders/{id}", "no-such-order")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    private int stock(String sku) {
+        return db.integer("select available from inventory_stock where sku = $1", sku);
+    }
+
+    private BigDecimal charged(String customer) {
+        BigDecimal charged = db.decimal("select charged from payment_account where customer_id = $1", customer);
+        return charged == null ? BigDecimal.ZERO : charged;
     }
 }

@@ -1,0 +1,68 @@
+package io.eventual;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.eventual.testing.Db;
+import io.eventual.testing.EmbeddedInfrastructure;
+import io.eventual.testing.RawAmqp;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** A process started for one function consumes only that function's queues. */
+@QuarkusTest
+@TestProfile(FunctionIsolationTest.PaymentOnly.class)
+@QuarkusTestResource(EmbeddedInfrastructure.class)
+class FunctionIsolationTest {
+
+    public static class PaymentOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("eventual.functions", "payment");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aPaymentOnlyInstanceLeavesOtherFunctionsEventsInTheirQueues() {
+        Db db = new Db(pool);
+        String orderId = UUID.randomUUID().toString();
+        String reserveId = UUID.randomUUID().toString();
+
+        publish(reserveId, "inventory.reserve", "{\"orderId\":\"%s\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}".formatted(orderId));
+        publish(UUID.randomUUID().toString(), "payment.process",
+                "{\"orderId\":\"%s\",\"customerId\":\"frank\",\"amount\":{\"amount\":\"12.00\",\"currency\":\"EUR\"}}".formatted(orderId));
+
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "CHARGED".equals(db.text("select status from payment where order_id = $1", orderId)));
+        assertThat(db.count("select count(*) from inventory_reservation where order_id = $1", orderId)).isZero();
+        try (RawAmqp amqp = new RawAmqp()) {
+            AmqpMessage waiting = amqp.take("inventory.reserve::inventory.inventory.reserve", Duration.ofSeconds(5));
+            assertThat(waiting).as("inventory.reserve still queued for the inventory function").isNotNull();
+            assertThat(waiting.applicationProperties().getString("cloudEvents:id")).isEqualTo(reserveId);
+            waiting.accepted();
+        }
+    }
+
+    private static void publish(String id, String type, String data) {
+        given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test").header("ce-type", type)
+                .contentType("application/json").body(data)
+                .when().post("/events")
+                .then().statusCode(202);
+    }
+}

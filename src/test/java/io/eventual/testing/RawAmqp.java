@@ -1,0 +1,70 @@
+package io.eventual.testing;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpReceiverOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A plain AMQP 1.0 client, independent of the application's own connection: what another service would use to
+ * publish to eventual or to look into its queues.
+ */
+public final class RawAmqp implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final Vertx vertx = Vertx.vertx();
+    private final AmqpClient client;
+    private final AmqpConnection connection;
+
+    public RawAmqp() {
+        client = AmqpClient.create(vertx, new AmqpClientOptions().setHost("localhost")
+                .setPort(Integer.getInteger("test.amqp-port")));
+        connection = await(client.connect());
+    }
+
+    /** Sends a message with the given application properties and body to {@code address}. */
+    public void send(String address, Map<String, Object> properties, String contentType, String body) {
+        var sender = await(connection.createSender(address));
+        await(sender.sendWithAck(AmqpMessage.create().durable(true).contentType(contentType)
+                .applicationProperties(new JsonObject(properties))
+                .withBufferAsBody(Buffer.buffer(body)).build()));
+        await(sender.close());
+    }
+
+    /** Takes one message from {@code fqqn} ({@code address::queue}), or null if none arrives within {@code wait}. */
+    public AmqpMessage take(String fqqn, Duration wait) {
+        var receiver = await(connection.createReceiver(fqqn, new AmqpReceiverOptions().setDurable(true)));
+        try {
+            io.vertx.core.Promise<AmqpMessage> next = io.vertx.core.Promise.promise();
+            receiver.handler(next::tryComplete);
+            long timer = vertx.setTimer(wait.toMillis(), t -> next.tryComplete(null));
+            AmqpMessage message = await(next.future());
+            vertx.cancelTimer(timer);
+            return message;
+        } finally {
+            await(receiver.close());
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        await(connection.close());
+        await(client.close());
+        await(vertx.close());
+    }
+}
