@@ -1,6 +1,6 @@
 package io.eventual;
 
-import static io.restassured.RestAssured.given;
+import static io.eventual.testing.Events.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,10 +42,8 @@ class FunctionIsolationTest {
     void aPaymentOnlyInstanceLeavesOtherFunctionsEventsInTheirQueues() {
         Db db = new Db(pool);
         String orderId = UUID.randomUUID().toString();
-        String reserveId = UUID.randomUUID().toString();
-
-        publish(reserveId, "inventory.reserve", "{\"orderId\":\"%s\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}".formatted(orderId));
-        publish(UUID.randomUUID().toString(), "payment.process",
+        String reserveId = publish("inventory.reserve", "{\"orderId\":\"%s\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}".formatted(orderId));
+        publish("payment.process",
                 "{\"orderId\":\"%s\",\"customerId\":\"frank\",\"amount\":{\"amount\":\"12.00\",\"currency\":\"EUR\"}}".formatted(orderId));
 
         await().atMost(Duration.ofSeconds(15))
@@ -57,12 +55,5 @@ class FunctionIsolationTest {
             assertThat(waiting.applicationProperties().getString("cloudEvents:id")).isEqualTo(reserveId);
             waiting.accepted();
         }
-    }
-
-    private static void publish(String id, String type, String data) {
-        given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test").header("ce-type", type)
-                .contentType("application/json").body(data)
-                .when().post("/events")
-                .then().statusCode(202);
     }
 }

@@ -15,8 +15,6 @@ import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.jboss.logging.Logger;
 
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.amqp.AmqpClient;
@@ -174,9 +172,7 @@ public class Broker {
 
     /** One message at a time per queue, so the events of one order on one queue are applied in order. */
     private void handle(AmqpReceiver receiver, Context connectionContext, Consumer consumer, AmqpMessage message) {
-        Context handling = VertxContext.createNewDuplicatedContext(connectionContext);
-        VertxContextSafetyToggle.setContextSafe(handling, true);
-        handling.runOnContext(ignored -> consumer.handler().apply(delivery(consumer.queue(), message))
+        Contexts.onNewContext(connectionContext, () -> consumer.handler().apply(delivery(consumer.queue(), message)))
                 .subscribe().with(
                         done -> connectionContext.runOnContext(v -> {
                             message.accepted();
@@ -188,7 +184,7 @@ public class Broker {
                                     consumer.queue());
                             message.modified(true, false);
                             receiver.fetch(1);
-                        })));
+                        }));
     }
 
     private static Delivery delivery(String queue, AmqpMessage message) {

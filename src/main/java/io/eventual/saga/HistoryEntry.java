@@ -2,8 +2,9 @@ package io.eventual.saga;
 
 import java.time.Instant;
 
-/** One event in a saga's history: what happened, when, and whether the saga received or sent it. */
+/** One entry in a saga's history: an event it received or sent, or a deadline that passed. */
 public record HistoryEntry(String type, String eventId, Instant time, String direction) {
     public static final String RECEIVED = "received";
     public static final String SENT = "sent";
+    public static final String TIMER = "timer";
 }

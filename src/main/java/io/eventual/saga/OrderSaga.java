@@ -17,6 +17,8 @@ import static io.eventual.event.EventType.SHIPPING_FAILED;
 import static io.eventual.event.EventType.SHIPPING_SCHEDULE;
 import static io.eventual.event.EventType.SHIPPING_SCHEDULED;
 
+import static java.time.Duration.ofSeconds;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,13 +51,12 @@ public class OrderSaga implements EventFunction {
             .startsOn(ORDER_PLACED, OrderPlaced.class)
             .step("payment").send(PAYMENT_PROCESS, OrderSaga::charge)
                     .onSuccess(PAYMENT_PROCESSED).onFailure(PAYMENT_FAILED)
-                    .compensateWith(PAYMENT_REFUND, OrderSaga::refund, PAYMENT_REFUNDED)
+                    .compensateWith(PAYMENT_REFUND, OrderSaga::refund, PAYMENT_REFUNDED).timeout(ofSeconds(30))
             .step("inventory").send(INVENTORY_RESERVE, OrderSaga::reserve)
                     .onSuccess(INVENTORY_RESERVED).onFailure(INVENTORY_FAILED)
-                    .compensateWith(INVENTORY_RELEASE, OrderSaga::release, INVENTORY_RELEASED)
+                    .compensateWith(INVENTORY_RELEASE, OrderSaga::release, INVENTORY_RELEASED).timeout(ofSeconds(30))
             .step("shipping").send(SHIPPING_SCHEDULE, OrderSaga::ship)
-                    .onSuccess(SHIPPING_SCHEDULED).onFailure(SHIPPING_FAILED)
-                    .noCompensation()
+                    .onSuccess(SHIPPING_SCHEDULED).onFailure(SHIPPING_FAILED).timeout(ofSeconds(60))
             .endsWith(ORDER_COMPLETED, OrderSaga::complete, ORDER_CANCELLED, OrderSaga::cancel);
 
     static ProcessPayment charge(OrderPlaced order) {
@@ -88,8 +89,8 @@ public class OrderSaga implements EventFunction {
 
     private final SagaEngine<OrderPlaced> engine;
 
-    OrderSaga(ObjectMapper mapper) {
-        this.engine = new SagaEngine<>(FLOW, mapper, SOURCE);
+    OrderSaga(ObjectMapper mapper, SagaConfig config) {
+        this.engine = new SagaEngine<>(FLOW, mapper, SOURCE, config);
     }
 
     @Override
@@ -121,6 +122,11 @@ public class OrderSaga implements EventFunction {
             }
             return engine.apply(saga, reply);
         });
+    }
+
+    /** Gives up on a step that got no reply in time, or re-sends unconfirmed compensations. */
+    Uni<List<Event>> expire(String orderId) {
+        return SagaInstance.<SagaInstance> findById(orderId).map(saga -> saga == null ? List.<Event> of() : engine.expire(saga));
     }
 
     /** What a reader of the order sees: its status, lines and everything that happened to it. */

@@ -1,5 +1,6 @@
 package io.eventual.saga;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,8 +11,8 @@ import io.eventual.event.EventData;
 import io.eventual.event.EventType;
 
 /**
- * A saga as data: the event that starts it, its steps in order (each a command, its success and failure replies, and
- * an optional compensation with the reply that confirms it), and the events that end it. {@link SagaEngine} runs any
+ * A saga as data: the event that starts it, its steps in order (each a command, its success and failure replies, an
+ * optional compensation with the reply that confirms it, and a timeout), and the events that end it. {@link SagaEngine} runs any
  * definition; it knows nothing about orders.
  *
  * @param <D> the data of the starting event, which every payload builder receives
@@ -22,7 +23,7 @@ public final class SagaDefinition<D extends EventData> {
     }
 
     public record Step<D>(String name, EventType command, Function<D, EventData> payload, EventType success,
-            EventType failure, Optional<Compensation<D>> compensation) {
+            EventType failure, Optional<Compensation<D>> compensation, Duration timeout) {
 
         /** The status of a saga waiting for this step: {@code PENDING_<NAME>}. */
         public String pendingStatus() {
@@ -140,6 +141,7 @@ public final class SagaDefinition<D extends EventData> {
         private Function<D, EventData> payload;
         private EventType success;
         private EventType failure;
+        private Optional<Compensation<D>> compensation = Optional.empty();
 
         private StepBuilder(Builder<D> saga, String name) {
             this.saga = saga;
@@ -162,21 +164,18 @@ public final class SagaDefinition<D extends EventData> {
             return this;
         }
 
-        /** Ends this step with a way to undo it. */
-        public Builder<D> compensateWith(EventType command, Function<D, EventData> payload, EventType confirmedBy) {
-            return add(Optional.of(new Compensation<>(command, payload, confirmedBy)));
+        /** How to undo this step once it has succeeded, and the reply that confirms it is undone. */
+        public StepBuilder<D> compensateWith(EventType command, Function<D, EventData> payload, EventType confirmedBy) {
+            this.compensation = Optional.of(new Compensation<>(command, payload, confirmedBy));
+            return this;
         }
 
-        /** Ends this step, which needs no undoing (it is last, or has no lasting effect). */
-        public Builder<D> noCompensation() {
-            return add(Optional.empty());
-        }
-
-        private Builder<D> add(Optional<Compensation<D>> compensation) {
+        /** Ends this step: without a reply within {@code timeout} it counts as failed. */
+        public Builder<D> timeout(Duration timeout) {
             if (command == null || success == null || failure == null) {
                 throw new IllegalStateException("step " + name + " needs send, onSuccess and onFailure");
             }
-            saga.steps.add(new Step<>(name, command, payload, success, failure, compensation));
+            saga.steps.add(new Step<>(name, command, payload, success, failure, compensation, timeout));
             return saga;
         }
     }

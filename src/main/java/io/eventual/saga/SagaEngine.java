@@ -1,5 +1,6 @@
 package io.eventual.saga;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,11 +36,13 @@ final class SagaEngine<D extends EventData> {
     private final SagaDefinition<D> definition;
     private final ObjectMapper mapper;
     private final String source;
+    private final SagaConfig config;
 
-    SagaEngine(SagaDefinition<D> definition, ObjectMapper mapper, String source) {
+    SagaEngine(SagaDefinition<D> definition, ObjectMapper mapper, String source, SagaConfig config) {
         this.definition = definition;
         this.mapper = mapper;
         this.source = source;
+        this.config = config;
     }
 
     /** A new instance for the starting event, and the first step's command. */
@@ -51,7 +54,7 @@ final class SagaEngine<D extends EventData> {
         saga.data = write(started.data());
         saga.createdAt = Instant.now();
         record(saga, started, HistoryEntry.RECEIVED);
-        enter(saga, 0, started, emitted);
+        enter(saga, 0, started.id(), emitted);
         return saga;
     }
 
@@ -76,12 +79,12 @@ final class SagaEngine<D extends EventData> {
         Step<D> step = definition.steps().get(index);
         if (saga.step == index && step.pendingStatus().equals(saga.status)) {
             record(saga, reply, HistoryEntry.RECEIVED);
-            enter(saga, index + 1, reply, emitted);
+            enter(saga, index + 1, reply.id(), emitted);
         } else if ((COMPENSATING.equals(saga.status) || CANCELLED.equals(saga.status))
                 && step.compensation().isPresent() && !names(saga.compensated).contains(step.name())) {
             // The step succeeded after the saga gave up on it: undo it too.
             record(saga, reply, HistoryEntry.RECEIVED);
-            compensate(saga, step, reply, emitted);
+            compensate(saga, step, reply.id(), emitted);
         } else {
             ignore(saga, reply);
         }
@@ -94,17 +97,48 @@ final class SagaEngine<D extends EventData> {
             return;
         }
         record(saga, reply, HistoryEntry.RECEIVED);
-        saga.reason = step.name() + " failed: " + ((Failure) reply.data()).reason();
+        giveUp(saga, index, step.name() + " failed: " + ((Failure) reply.data()).reason(), reply.id(), emitted);
+    }
+
+    /**
+     * The deadline has passed: a step still waiting for its reply counts as failed; compensations still unconfirmed
+     * are sent again (participants apply them at most once).
+     */
+    List<Event> expire(SagaInstance saga) {
+        List<Event> emitted = new ArrayList<>();
+        if (saga.deadline == null || saga.deadline.isAfter(Instant.now())) {
+            return emitted;
+        }
+        if (COMPENSATING.equals(saga.status)) {
+            recordTimer(saga, "compensation");
+            for (Step<D> step : definition.steps()) {
+                step.compensation().filter(c -> names(saga.awaiting).contains(c.confirmedBy().typeName()))
+                        .ifPresent(c -> emit(saga, c.payload().apply(data(saga)), null, emitted));
+            }
+            saga.deadline = Instant.now().plus(config.compensationTimeout());
+            return emitted;
+        }
+        Step<D> step = definition.steps().get(saga.step);
+        if (step.pendingStatus().equals(saga.status)) {
+            recordTimer(saga, step.name());
+            giveUp(saga, saga.step, step.name() + " timed out after " + timeout(step).toSeconds() + "s", null, emitted);
+        }
+        return emitted;
+    }
+
+    private void giveUp(SagaInstance saga, int index, String reason, String causationId, List<Event> emitted) {
+        saga.reason = reason;
         for (int done = index - 1; done >= 0; done--) {
             Step<D> completed = definition.steps().get(done);
             if (completed.compensation().isPresent()) {
-                compensate(saga, completed, reply, emitted);
+                compensate(saga, completed, causationId, emitted);
             }
         }
         if (names(saga.awaiting).isEmpty()) {
-            cancel(saga, reply, emitted);
+            cancel(saga, causationId, emitted);
         } else {
             saga.status = COMPENSATING;
+            saga.deadline = Instant.now().plus(config.compensationTimeout());
         }
     }
 
@@ -117,24 +151,26 @@ final class SagaEngine<D extends EventData> {
         record(saga, reply, HistoryEntry.RECEIVED);
         saga.awaiting = String.join(",", awaiting);
         if (awaiting.isEmpty()) {
-            cancel(saga, reply, emitted);
+            cancel(saga, reply.id(), emitted);
         }
     }
 
-    private void enter(SagaInstance saga, int index, Event cause, List<Event> emitted) {
+    private void enter(SagaInstance saga, int index, String causationId, List<Event> emitted) {
         D data = data(saga);
         saga.step = index;
         if (index < definition.steps().size()) {
             Step<D> step = definition.steps().get(index);
             saga.status = step.pendingStatus();
-            emit(saga, step.payload().apply(data), cause, emitted);
+            saga.deadline = Instant.now().plus(timeout(step));
+            emit(saga, step.payload().apply(data), causationId, emitted);
         } else {
             saga.status = COMPLETED;
-            emit(saga, definition.completion(data), cause, emitted);
+            saga.deadline = null;
+            emit(saga, definition.completion(data), causationId, emitted);
         }
     }
 
-    private void compensate(SagaInstance saga, Step<D> step, Event cause, List<Event> emitted) {
+    private void compensate(SagaInstance saga, Step<D> step, String causationId, List<Event> emitted) {
         SagaDefinition.Compensation<D> compensation = step.compensation().orElseThrow();
         Set<String> compensated = names(saga.compensated);
         compensated.add(step.name());
@@ -144,18 +180,23 @@ final class SagaEngine<D extends EventData> {
             awaiting.add(compensation.confirmedBy().typeName());
             saga.awaiting = String.join(",", awaiting);
         }
-        emit(saga, compensation.payload().apply(data(saga)), cause, emitted);
+        emit(saga, compensation.payload().apply(data(saga)), causationId, emitted);
     }
 
-    private void cancel(SagaInstance saga, Event cause, List<Event> emitted) {
+    private void cancel(SagaInstance saga, String causationId, List<Event> emitted) {
         saga.status = CANCELLED;
-        emit(saga, definition.cancellation(data(saga), saga.reason), cause, emitted);
+        saga.deadline = null;
+        emit(saga, definition.cancellation(data(saga), saga.reason), causationId, emitted);
     }
 
-    private void emit(SagaInstance saga, EventData data, Event cause, List<Event> emitted) {
-        Event event = Event.causedBy(source, data, saga.correlationId, cause.id());
+    private void emit(SagaInstance saga, EventData data, String causationId, List<Event> emitted) {
+        Event event = Event.causedBy(source, data, saga.correlationId, causationId);
         record(saga, event, HistoryEntry.SENT);
         emitted.add(event);
+    }
+
+    private Duration timeout(Step<D> step) {
+        return config.timeouts().getOrDefault(step.name(), step.timeout());
     }
 
     private void ignore(SagaInstance saga, Event reply) {
@@ -164,8 +205,16 @@ final class SagaEngine<D extends EventData> {
     }
 
     private void record(SagaInstance saga, Event event, String direction) {
+        append(saga, new HistoryEntry(event.type().typeName(), event.id(), event.time(), direction));
+    }
+
+    private void recordTimer(SagaInstance saga, String what) {
+        append(saga, new HistoryEntry(what + ".timeout", null, Instant.now(), HistoryEntry.TIMER));
+    }
+
+    private void append(SagaInstance saga, HistoryEntry entry) {
         List<HistoryEntry> history = history(saga);
-        history.add(new HistoryEntry(event.type().typeName(), event.id(), event.time(), direction));
+        history.add(entry);
         saga.history = write(history);
         saga.updatedAt = Instant.now();
     }

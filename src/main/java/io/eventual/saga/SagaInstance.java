@@ -43,6 +43,9 @@ public class SagaInstance extends PanacheEntityBase {
     @Column(columnDefinition = "text")
     public String history = "[]";
 
+    /** When the step in progress (or the compensation) times out; null once the saga has ended. */
+    public Instant deadline;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -1,0 +1,96 @@
+package io.eventual;
+
+import static io.eventual.testing.Events.publish;
+import static io.eventual.testing.Orders.awaitStatus;
+import static io.eventual.testing.Orders.item;
+import static io.eventual.testing.Orders.order;
+import static io.eventual.testing.Orders.place;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.eventual.testing.Db;
+import io.eventual.testing.EmbeddedInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Every saga ends, even when a participant never answers. Here no payment or shipping function runs: the test
+ * answers for payment itself, and shipping stays silent.
+ */
+@QuarkusTest
+@TestProfile(StepTimeoutTest.SilentParticipants.class)
+@QuarkusTestResource(EmbeddedInfrastructure.class)
+class StepTimeoutTest {
+
+    public static class SilentParticipants implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("eventual.functions", "saga,inventory",
+                    "eventual.saga.timeouts.payment", "3s",
+                    "eventual.saga.timeouts.shipping", "1s",
+                    "eventual.saga.compensation-timeout", "1s",
+                    "eventual.saga.timeout-check-interval", "100ms");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aSilentStepIsCompensatedAndTheOrderCancelled() {
+        Db db = new Db(pool);
+        int before = db.integer("select available from inventory_stock where sku = 'SKU-1'");
+        String orderId = place(order("gina", "DE", item("SKU-1", 4, "1.00")));
+        awaitStatus(orderId, "PENDING_PAYMENT");
+
+        publish("payment.processed", paid(orderId));
+
+        JsonPath compensating = awaitStatus(orderId, "COMPENSATING");
+        assertThat(compensating.getString("reason")).isEqualTo("shipping timed out after 1s");
+        await().atMost(Duration.ofSeconds(10)).until(() -> history(orderId).contains("inventory.released"));
+        assertThat(db.integer("select available from inventory_stock where sku = 'SKU-1'")).isEqualTo(before);
+        // The refund is not confirmed yet, so it is sent again after the compensation timeout.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> history(orderId).stream().filter("payment.refund"::equals).count() >= 2);
+
+        publish("payment.refunded", "{\"orderId\":\"%s\",\"amount\":{\"amount\":\"4.00\",\"currency\":\"EUR\"}}".formatted(orderId));
+
+        JsonPath cancelled = awaitStatus(orderId, "CANCELLED");
+        assertThat(cancelled.getList("history.type", String.class))
+                .containsSubsequence("shipping.schedule", "shipping.timeout", "inventory.release", "order.cancelled");
+    }
+
+    @Test
+    void aPaymentThatSucceedsAfterTheTimeoutIsRefunded() {
+        String orderId = place(order("hank", "DE", item("SKU-2", 1, "9.00")));
+        JsonPath cancelled = awaitStatus(orderId, "CANCELLED");
+        assertThat(cancelled.getString("reason")).isEqualTo("payment timed out after 3s");
+
+        publish("payment.processed", paid(orderId));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> history(orderId).contains("payment.refund"));
+        assertThat(awaitStatus(orderId, "CANCELLED").getList("history.type", String.class))
+                .containsSubsequence("payment.timeout", "order.cancelled", "payment.processed", "payment.refund");
+    }
+
+    private static String paid(String orderId) {
+        return "{\"orderId\":\"%s\",\"paymentId\":\"p-1\",\"amount\":{\"amount\":\"4.00\",\"currency\":\"EUR\"}}"
+                .formatted(orderId);
+    }
+
+    private static List<String> history(String orderId) {
+        return io.restassured.RestAssured.given().get("/orders/{id}", orderId).jsonPath().getList("history.type", String.class);
+    }
+}
