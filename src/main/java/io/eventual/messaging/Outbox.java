@@ -29,11 +29,20 @@ public class Outbox {
         this.mapper = mapper;
     }
 
+    /** PostgreSQL channel notified when a transaction that wrote to the outbox commits. */
+    static final String CHANNEL = "eventual_outbox";
+
     /** Appends {@code events} in order; must run inside a Panache transaction. */
     public Uni<Void> append(List<Event> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // NOTIFY is delivered on commit, waking the relays of every process.
         return Multi.createFrom().iterable(events)
                 .onItem().transformToUniAndConcatenate(this::append)
-                .collect().last().replaceWithVoid();
+                .collect().last()
+                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery("notify " + CHANNEL).executeUpdate()))
+                .replaceWithVoid();
     }
 
     private Uni<Integer> append(Event event) {

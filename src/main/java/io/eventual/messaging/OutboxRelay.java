@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,14 +18,17 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Publishes committed outbox events to the broker in the order they were written, then deletes them. It is woken
- * right after a commit in this process and polls for events written by others. A transaction-scoped advisory lock
+ * right after a commit in this process, by PostgreSQL {@code NOTIFY} for commits of other processes, and by a slow
+ * poll as a safety net. A transaction-scoped advisory lock
  * lets one relay at a time publish, which keeps each order's events in order; a crash after publishing and before
  * deleting only republishes, and consumers drop the duplicates.
  */
@@ -41,6 +46,7 @@ public class OutboxRelay {
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopped;
     private long timer = -1;
+    private PgSubscriber subscriber;
 
     OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config) {
         this.pool = pool;
@@ -49,14 +55,28 @@ public class OutboxRelay {
         this.config = config.outbox();
     }
 
-    void start(@Observes StartupEvent ignored) {
+    void start(@Observes StartupEvent ignored, io.vertx.mutiny.core.Vertx mutinyVertx,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         broker.onConnected(this::wake);
         timer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> wake());
+        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(mutinyVertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel(Outbox.CHANNEL).handler(payload -> wake());
+        subscriber.connect().subscribe().with(ok -> LOG.debug("listening for outbox commits"),
+                error -> LOG.warnf("cannot listen for outbox commits (%s); polling every %s", error.getMessage(),
+                        config.pollInterval()));
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         stopped = true;
         vertx.cancelTimer(timer);
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
     }
 
     /** Asks for a publishing round; cheap to call often, at most one round runs at a time. */
@@ -83,7 +103,7 @@ public class OutboxRelay {
     private Uni<Integer> publishBatch(SqlConnection conn) {
         return conn.preparedQuery("select pg_try_advisory_xact_lock($1) as locked").execute(Tuple.of(LOCK_KEY))
                 .chain(lock -> lock.iterator().next().getBoolean("locked")
-                        ? conn.preparedQuery("select position, type, attributes, data from outbox order by position limit $1")
+                        ? conn.preparedQuery("select position, coalesce(address, type) as address, attributes, data from outbox order by position limit $1")
                                 .execute(Tuple.of(config.batchSize()))
                                 .chain(rows -> publish(conn, rows))
                         : Uni.createFrom().item(0));
@@ -95,7 +115,7 @@ public class OutboxRelay {
         for (Row row : rows) {
             positions.add(row.getLong("position"));
             // Each publish is sent at once, back to back on one link, so the broker receives them in outbox order.
-            acks.add(broker.publish(row.getString("type"), attributes(row), row.getString("data")));
+            acks.add(broker.publish(row.getString("address"), attributes(row), row.getString("data")));
         }
         if (positions.isEmpty()) {
             return Uni.createFrom().item(0);

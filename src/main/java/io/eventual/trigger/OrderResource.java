@@ -2,7 +2,10 @@ package io.eventual.trigger;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,6 +16,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,6 +29,7 @@ import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
+import io.eventual.event.InvalidEventException;
 import io.eventual.saga.HistoryEntry;
 import io.eventual.saga.LineItem;
 import io.eventual.saga.OrderPlaced;
@@ -70,16 +75,32 @@ public class OrderResource {
         this.saga = saga;
     }
 
+    /**
+     * Places an order. With an {@code Idempotency-Key} header, a retry of the same request returns the order created
+     * the first time instead of placing another.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> place(byte[] body) {
+    public Uni<Response> place(@HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new InvalidEventException("Idempotency-Key", "must be 1 to 200 characters");
+        }
         PlaceOrder request = codec.read(body, PlaceOrder.class, "");
-        String orderId = UUID.randomUUID().toString();
-        OrderPlaced placed = codec.validated(new OrderPlaced(orderId, request.customerId(), request.items(),
-                request.currency(), request.shippingAddress(), OrderPlaced.totalOf(request.items())), "");
-        return publisher.publish(Event.first(SOURCE, placed))
-                .map(event -> Response.accepted(new Accepted(orderId, "ACCEPTED"))
-                        .location(URI.create("/orders/" + orderId)).build());
+        OrderPlaced placed = codec.validated(new OrderPlaced(UUID.randomUUID().toString(), request.customerId(),
+                request.items(), request.currency(), request.shippingAddress(), OrderPlaced.totalOf(request.items())), "");
+        Event event = Event.first(SOURCE, placed);
+        Uni<String> orderId = idempotencyKey == null
+                ? publisher.publish(event).map(Event::subject)
+                : publisher.publishOnce(idempotencyKey, sha256(body), event);
+        return orderId.map(id -> Response.accepted(new Accepted(id, "ACCEPTED")).location(URI.create("/orders/" + id)).build());
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @GET

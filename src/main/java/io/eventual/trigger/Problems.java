@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -28,6 +29,21 @@ public class Problems {
         }
         problem.put("errors", violations);
         return response(problem);
+    }
+
+    @ServerExceptionMapper
+    public Response violated(ConstraintViolationException e) {
+        return invalid(new InvalidEventException(e.getConstraintViolations().stream()
+                .map(v -> new InvalidEventException.Violation(lastNode(v.getPropertyPath()), v.getMessage()))
+                .toList()));
+    }
+
+    private static String lastNode(jakarta.validation.Path path) {
+        String name = null;
+        for (jakarta.validation.Path.Node node : path) {
+            name = node.getName();
+        }
+        return name;
     }
 
     @ServerExceptionMapper

@@ -3,6 +3,7 @@ package io.eventual.trigger;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ClientErrorException;
 
 import io.eventual.event.Event;
 import io.eventual.messaging.Outbox;
@@ -24,5 +25,31 @@ class Publisher {
 
     Uni<Event> publish(Event event) {
         return Panache.withTransaction(() -> outbox.append(List.of(event))).invoke(relay::wake).replaceWith(event);
+    }
+
+    /**
+     * Publishes {@code event} only the first time {@code key} is seen; a retry with the same key and the same request
+     * gets the subject (order id) of the first event, and nothing is published again.
+     */
+    Uni<String> publishOnce(String key, String requestHash, Event event) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery("insert into idempotency_key (key, request_hash, order_id) values (:key, :hash, :order) "
+                        + "on conflict (key) do nothing")
+                .setParameter("key", key).setParameter("hash", requestHash).setParameter("order", event.subject())
+                .executeUpdate()
+                .chain(inserted -> inserted == 1
+                        ? outbox.append(List.of(event)).replaceWith(event.subject())
+                        : session.createNativeQuery("select request_hash || ' ' || order_id from idempotency_key where key = :key",
+                                String.class).setParameter("key", key).getSingleResult()
+                                .map(found -> firstOrder(found, requestHash)))))
+                .invoke(relay::wake);
+    }
+
+    private static String firstOrder(String hashAndOrder, String requestHash) {
+        String[] parts = hashAndOrder.split(" ", 2);
+        if (!parts[0].equals(requestHash)) {
+            throw new ClientErrorException("this Idempotency-Key was already used for a different request", 422);
+        }
+        return parts[1];
     }
 }

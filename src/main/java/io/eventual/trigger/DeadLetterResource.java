@@ -1,0 +1,71 @@
+package io.eventual.trigger;
+
+import java.util.Optional;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.eventual.messaging.DeadLetters;
+import io.smallrye.mutiny.Uni;
+
+/** Admin: look at dead letters, send one back to its consumer, or discard it. */
+@Path("/admin/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    private final DeadLetters deadLetters;
+
+    DeadLetterResource(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    @GET
+    public Uni<DeadLetters.Page> list(@QueryParam("consumer") String consumer, @QueryParam("type") String type,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        return deadLetters.list(Optional.ofNullable(consumer), Optional.ofNullable(type), page, size);
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<DeadLetters.DeadLetter> get(@PathParam("id") long id) {
+        return deadLetters.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
+    }
+
+    @POST
+    @Path("/{id}/redrive")
+    public Uni<Response> redrive(@PathParam("id") long id) {
+        return deadLetters.redrive(id).map(done -> {
+            if (!done) {
+                throw notFound(id);
+            }
+            return Response.accepted().build();
+        });
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> discard(@PathParam("id") long id) {
+        return deadLetters.discard(id).map(done -> {
+            if (!done) {
+                throw notFound(id);
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    private static NotFoundException notFound(long id) {
+        return new NotFoundException("no dead letter " + id);
+    }
+}

@@ -1,0 +1,97 @@
+package io.eventual;
+
+import static io.eventual.testing.Events.publish;
+import static io.eventual.testing.Orders.awaitStatus;
+import static io.eventual.testing.Orders.item;
+import static io.eventual.testing.Orders.order;
+import static io.eventual.testing.Orders.place;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.eventual.testing.Db;
+import io.eventual.testing.EmbeddedInfrastructure;
+import io.eventual.testing.RawAmqp;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** Duplicates have no second effect, stale replies never move a saga backwards, retried requests place one order. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedInfrastructure.class)
+class GuaranteesTest {
+
+    @Inject
+    Pool pool;
+    Db db;
+
+    @BeforeEach
+    void connect() {
+        db = new Db(pool);
+    }
+
+    @Test
+    void theSameEventDeliveredTwiceChargesOnce() {
+        String orderId = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        String charge = "{\"orderId\":\"%s\",\"customerId\":\"ivan\",\"amount\":{\"amount\":\"40.00\",\"currency\":\"EUR\"}}"
+                .formatted(orderId);
+        Map<String, Object> attributes = Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", eventId,
+                "cloudEvents:source", "/test", "cloudEvents:type", "payment.process");
+        try (RawAmqp amqp = new RawAmqp()) {
+            amqp.send("payment.process", attributes, "application/json", charge);
+            amqp.send("payment.process", attributes, "application/json", charge);
+        }
+        // A second command for the same order, with a new id, is answered from the ledger, not charged again.
+        String again = publish("payment.process", charge);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("select count(*) from processed_event "
+                + "where consumer = 'payment' and event_id in ($1, $2)", eventId, again) == 2);
+        assertThat(db.count("select count(*) from payment where order_id = $1", orderId)).isEqualTo(1);
+        assertThat(db.decimal("select charged from payment_account where customer_id = 'ivan'")).isEqualByComparingTo("40.00");
+    }
+
+    @Test
+    void aStaleReplyNeverMovesASagaBackwards() {
+        String orderId = place(order("judy", "DE", item("SKU-1", 1, "3.00")));
+        int steps = awaitStatus(orderId, "COMPLETED").getList("history").size();
+
+        publish("payment.processed", "{\"orderId\":\"%s\",\"paymentId\":\"p\",\"amount\":{\"amount\":\"3.00\",\"currency\":\"EUR\"}}"
+                .formatted(orderId));
+        publish("inventory.failed", "{\"orderId\":\"%s\",\"sku\":\"SKU-1\",\"reason\":\"late\"}".formatted(orderId));
+        String marker = publish("shipping.failed", "{\"orderId\":\"%s\",\"reason\":\"late\"}".formatted(orderId));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
+                "select count(*) from processed_event where consumer = 'saga' and event_id = $1", marker) == 1);
+        var order = awaitStatus(orderId, "COMPLETED");
+        assertThat(order.getList("history")).hasSize(steps);
+        assertThat(db.decimal("select charged from payment_account where customer_id = 'judy'")).isEqualByComparingTo("3.00");
+    }
+
+    @Test
+    void aRetriedRequestWithTheSameIdempotencyKeyPlacesOneOrder() {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"customerId\":\"kim\",\"currency\":\"EUR\",\"shippingAddress\":{\"country\":\"DE\"},"
+                + "\"items\":[{\"sku\":\"SKU-2\",\"quantity\":1,\"unitPrice\":\"4.00\"}]}";
+
+        String first = given().header("Idempotency-Key", key).contentType("application/json").body(body)
+                .post("/orders").then().statusCode(202).extract().path("orderId");
+        String second = given().header("Idempotency-Key", key).contentType("application/json").body(body)
+                .post("/orders").then().statusCode(202).extract().path("orderId");
+
+        assertThat(second).isEqualTo(first);
+        awaitStatus(first, "COMPLETED");
+        assertThat(db.count("select count(*) from payment where customer_id = 'kim'")).isEqualTo(1);
+        given().header("Idempotency-Key", key).contentType("application/json").body(body.replace("4.00", "5.00"))
+                .post("/orders").then().statusCode(422).contentType("application/problem+json");
+    }
+}
