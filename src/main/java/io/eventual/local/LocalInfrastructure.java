@@ -74,6 +74,11 @@ public final class LocalInfrastructure implements AutoCloseable {
         return amqpPort;
     }
 
+    /** The running broker, for tests that look inside it or hook into it. */
+    public EmbeddedActiveMQ broker() {
+        return broker;
+    }
+
     public synchronized void startBroker() throws Exception {
         Configuration config = new ConfigurationImpl()
                 .setName("eventual-local")
@@ -123,7 +128,14 @@ public final class LocalInfrastructure implements AutoCloseable {
         }
     }
 
-    private void startPostgres() throws IOException, java.sql.SQLException {
+    public synchronized void stopPostgres() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
+    }
+
+    public synchronized void startPostgres() throws IOException, java.sql.SQLException {
         postgres = EmbeddedPostgres.builder()
                 .setPort(postgresPort)
                 .setDataDirectory(directory.resolve("postgres"))
@@ -150,9 +162,6 @@ public final class LocalInfrastructure implements AutoCloseable {
     @Override
     public synchronized void close() throws Exception {
         stopBroker();
-        if (postgres != null) {
-            postgres.close();
-            postgres = null;
-        }
+        stopPostgres();
     }
 }

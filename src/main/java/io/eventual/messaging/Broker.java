@@ -43,6 +43,7 @@ public class Broker {
 
     public static final String CLOUD_EVENTS_PREFIX = "cloudEvents:";
     private static final Logger LOG = Logger.getLogger(Broker.class);
+    private static final java.time.Duration SEND_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private record Consumer(String queue, Function<Delivery, Uni<Void>> handler) {
     }
@@ -107,7 +108,8 @@ public class Broker {
                 .applicationProperties(properties)
                 .withBufferAsBody(Buffer.buffer(data))
                 .build();
-        return UniHelper.toUni(current.sendWithAck(message));
+        // A send in flight when the connection drops may never be answered: give up on it, the caller retries.
+        return UniHelper.toUni(current.sendWithAck(message)).ifNoItem().after(SEND_TIMEOUT).fail();
     }
 
     private void connect() {

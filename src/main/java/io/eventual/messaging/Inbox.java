@@ -43,10 +43,13 @@ public class Inbox {
         Uni<Void> attempt = Uni.createFrom().deferred(() -> Panache.withTransaction(() -> processed
                 .firstTime(consumer, event.id())
                 .chain(first -> first ? handler.handle(event).chain(outbox::append) : Uni.createFrom().voidItem())));
+        // An outage or a lost race is not the event's fault: wait it out rather than count it as a failed attempt.
+        Uni<Void> patient = attempt.onFailure(Failures::isTransient).retry()
+                .withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely();
         Uni<Void> withRetries = retry.attempts() > 1
-                ? attempt.onFailure(error -> !(error instanceof RejectedEventException)).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff())
+                ? patient.onFailure(error -> !(error instanceof RejectedEventException)).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff())
                         .atMost(retry.attempts() - 1)
-                : attempt;
+                : patient;
         return withRetries
                 .invoke(relay::wake)
                 .onFailure().recoverWithUni(error -> error instanceof RejectedEventException

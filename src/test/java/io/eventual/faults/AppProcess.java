@@ -1,0 +1,89 @@
+package io.eventual.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One packaged eventual process (java -jar target/quarkus-app/quarkus-run.jar), which a test can kill -9. */
+final class AppProcess {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final String name;
+    final int port;
+    private final Map<String, String> config;
+    private final Path log;
+    private Process process;
+
+    AppProcess(String name, int port, Map<String, String> config, Path logDirectory) {
+        this.name = name;
+        this.port = port;
+        this.config = config;
+        this.log = logDirectory.resolve(name + ".log");
+    }
+
+    void start() {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx192m");
+        command.add("-XX:TieredStopAtLevel=1");
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-jar");
+        command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+    }
+
+    void awaitReady() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .failFast(name + " exited; see " + log, () -> !process.isAlive())
+                .until(() -> status("/q/health/ready") == 200);
+    }
+
+    /** SIGKILL: no shutdown hooks, no graceful close, whatever was in flight is cut off. */
+    void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitFor();
+        }
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}
