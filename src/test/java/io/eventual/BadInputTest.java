@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -63,6 +64,12 @@ class BadInputTest {
             "unknown currency         | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"XYZ\",\"shippingAddress\":" + ADDRESS + "} | currency",
             "missing address          | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\"} | shippingAddress",
             "unknown country          | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":{\"country\":\"XX\"}} | shippingAddress.country",
+            "huge quantity            | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":99999999999999,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].quantity",
+            "huge price               | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":1e400}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].unitPrice",
+            "SQL-looking customer     | {\"customerId\":\"x'; drop table saga; --\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | customerId",
+            "script-looking SKU       | {\"customerId\":\"c\",\"items\":[{\"sku\":\"<script>alert(1)</script>\",\"quantity\":1,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].sku",
+            "object where number      | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":{},\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].quantity",
+            "trailing garbage         | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} xyz | ",
     })
     void placingABadOrderIsRefused(String name, String body, String field) {
         var response = given().contentType("application/json").body(body)
@@ -72,6 +79,31 @@ class BadInputTest {
         if (field != null) {
             response.body("field", equalTo(field)).body("errors[0].field", equalTo(field));
         }
+    }
+
+    @Test
+    void invalidUtf8IsRefused() {
+        byte[] body = "{\"customerId\":\"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        given().contentType("application/json").body(body).when().post("/orders")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitIsRefused() {
+        String huge = "{\"customerId\":\"" + "x".repeat(70_000) + "\"}";
+        given().contentType("application/json").body(huge).when().post("/orders").then().statusCode(413);
+    }
+
+    @Test
+    void aWrongContentTypeIsRefused() {
+        given().contentType("text/plain").body("customerId=c").when().post("/orders")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void anOverlongIdempotencyKeyIsRefused() {
+        given().header("Idempotency-Key", "k".repeat(201)).contentType("application/json").body("{}").when().post("/orders")
+                .then().statusCode(400).body("field", equalTo("Idempotency-Key"));
     }
 
     @ParameterizedTest(name = "{0}")

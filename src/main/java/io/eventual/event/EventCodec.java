@@ -17,6 +17,9 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,6 +137,11 @@ public class EventCodec {
             String path = path(e.getPath());
             throw new InvalidEventException(path.isEmpty() ? (fieldPrefix.isEmpty() ? null : strip(fieldPrefix)) : fieldPrefix + path,
                     mappingProblem(e));
+        } catch (StreamReadException e) {
+            String path = e.getProcessor() == null ? "" : path(e.getProcessor().getParsingContext());
+            String field = path.isEmpty() ? (fieldPrefix.isEmpty() ? null : strip(fieldPrefix)) : fieldPrefix + path;
+            throw new InvalidEventException(field, e instanceof InputCoercionException
+                    ? "number out of range" : "malformed JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new InvalidEventException(fieldPrefix.isEmpty() ? null : strip(fieldPrefix),
                     "malformed JSON: " + firstLine(e.getMessage()));
@@ -226,6 +234,20 @@ public class EventCodec {
     private static boolean isJson(String contentType) {
         String mediaType = contentType.split(";", 2)[0].trim();
         return mediaType.equalsIgnoreCase(JSON) || mediaType.toLowerCase().endsWith("+json");
+    }
+
+    /** Where a parser stopped, as a field path. */
+    static String path(JsonStreamContext context) {
+        java.util.LinkedList<String> segments = new java.util.LinkedList<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                segments.addFirst("." + c.getCurrentName());
+            } else if (c.inArray()) {
+                segments.addFirst("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            }
+        }
+        String path = String.join("", segments);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     static String path(List<JsonMappingException.Reference> references) {

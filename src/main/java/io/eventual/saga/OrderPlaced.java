@@ -4,11 +4,11 @@ import java.math.BigDecimal;
 import java.util.List;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
 import io.eventual.event.EventData;
@@ -18,8 +18,8 @@ import io.eventual.event.Money;
 /** {@code order.placed}: a customer placed an order. Its total must equal the sum of its lines. */
 @TotalMatchesItems
 public record OrderPlaced(
-        @NotBlank @Size(max = 64) String orderId,
-        @NotBlank @Size(max = 64) String customerId,
+        @Identifier String orderId,
+        @Identifier String customerId,
         @NotEmpty @Size(max = 100) List<@Valid @NotNull LineItem> items,
         @NotNull @CurrencyCode String currency,
         @NotNull @Valid Address shippingAddress,

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -25,6 +24,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
 import io.eventual.event.Event;
@@ -46,7 +46,7 @@ public class OrderResource {
 
     /** The body of {@code POST /orders}: the trigger computes the total. */
     public record PlaceOrder(
-            @NotBlank @Size(max = 64) String customerId,
+            @Identifier String customerId,
             @NotEmpty @Size(max = 100) List<@Valid @NotNull LineItem> items,
             @NotNull @CurrencyCode String currency,
             @NotNull @Valid Address shippingAddress) {

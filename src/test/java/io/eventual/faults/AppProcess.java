@@ -31,6 +31,10 @@ final class AppProcess {
         this.log = logDirectory.resolve(name + ".log");
     }
 
+    Map<String, String> config() {
+        return config;
+    }
+
     void start() {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

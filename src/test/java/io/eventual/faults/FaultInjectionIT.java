@@ -57,10 +57,12 @@ class FaultInjectionIT {
     static AppProcess saga;
     static AppProcess payment;
     static AppProcess work;
+    static Path directory;
+    static int expectedPoison;
 
     @BeforeAll
     static void startEverything() throws Exception {
-        Path directory = Files.createTempDirectory("eventual-faults");
+        directory = Files.createTempDirectory("eventual-faults");
         infra = LocalInfrastructure.start(directory, 0, 0);
         Map<String, String> config = new LinkedHashMap<>(infra.config());
         jdbcUrl = config.get("quarkus.datasource.jdbc.url");
@@ -180,8 +182,27 @@ class FaultInjectionIT {
         }
         List<String> orders = placeBatch("poison", faults);
         assertInvariants("poison messages mixed in", orders, poison.size());
+        expectedPoison = poison.size();
         assertThat(list("select coalesce(event_id, body) from dead_letter", List.of()))
                 .containsExactlyInAnyOrderElementsOf(poison);
+    }
+
+    @Test
+    @Order(8)
+    void competingInstancesOfTheSameFunctions() throws Exception {
+        AppProcess saga2 = new AppProcess("saga-2", freePort(), saga.config(), directory);
+        AppProcess payment2 = new AppProcess("payment-2", freePort(), payment.config(), directory);
+        saga2.start();
+        payment2.start();
+        try {
+            saga2.awaitReady();
+            payment2.awaitReady();
+            List<String> orders = placeBatch("competing", Map.of());
+            assertInvariants("two saga and two payment instances compete", orders, expectedPoison);
+        } finally {
+            saga2.stop();
+            payment2.stop();
+        }
     }
 
     /** Places {@link #ORDERS} orders of mixed outcome, running {@code faults} just before the numbered orders. */
