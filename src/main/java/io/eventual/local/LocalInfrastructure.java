@@ -136,11 +136,14 @@ public final class LocalInfrastructure implements AutoCloseable {
     }
 
     public synchronized void startPostgres() throws IOException, java.sql.SQLException {
+        stopOrphanedPostgres(directory.resolve("postgres"));
         postgres = EmbeddedPostgres.builder()
                 .setPort(postgresPort)
                 .setDataDirectory(directory.resolve("postgres"))
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "100")
+                // The library turns this off for speed; a commit must survive the process being killed.
+                .setServerConfig("synchronous_commit", "on")
                 .start();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
@@ -151,6 +154,32 @@ public final class LocalInfrastructure implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * PostgreSQL runs as a child process; when the JVM that started it was killed (kill -9 of dev mode), it is still
+     * running on our data directory. Stop it so that a new one can take over the same data.
+     */
+    private static void stopOrphanedPostgres(Path dataDirectory) throws IOException {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        if (!java.nio.file.Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException e) {
+            return;
+        }
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(orphan -> {
+            try {
+                // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected, the data stays consistent.
+                new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+                orphan.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                orphan.destroyForcibly();
+            }
+        });
     }
 
     private static int freePort() throws IOException {

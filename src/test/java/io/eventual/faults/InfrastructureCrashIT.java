@@ -1,0 +1,107 @@
+package io.eventual.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded broker and database of dev mode, killed with SIGKILL mid-batch and started again on the same data:
+ * nothing that was accepted is lost, and every accepted order finishes.
+ */
+class InfrastructureCrashIT {
+
+    static Path directory;
+    static int amqpPort;
+    static int postgresPort;
+    static Process host;
+    static AppProcess saga;
+    static AppProcess payment;
+    static AppProcess work;
+    static Batches batches;
+
+    @BeforeAll
+    static void start() throws Exception {
+        directory = Files.createTempDirectory("eventual-crash");
+        amqpPort = freePort();
+        postgresPort = freePort();
+        startHost();
+        Map<String, String> infrastructure = Map.of(
+                "eventual.broker.host", "localhost",
+                "eventual.broker.port", Integer.toString(amqpPort),
+                "quarkus.datasource.username", "postgres",
+                "quarkus.datasource.password", "postgres",
+                "quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/eventual",
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + postgresPort + "/eventual");
+        Map<String, String> config = Batches.config(infrastructure);
+        saga = new AppProcess("saga", freePort(), FaultInjectionIT.with(config, "eventual.functions", "saga"), directory);
+        payment = new AppProcess("payment", freePort(), FaultInjectionIT.with(config, "eventual.functions", "payment"), directory);
+        work = new AppProcess("inventory-shipping", freePort(),
+                FaultInjectionIT.with(config, "eventual.functions", "inventory,shipping"), directory);
+        for (AppProcess p : List.of(saga, payment, work)) {
+            p.start();
+        }
+        for (AppProcess p : List.of(saga, payment, work)) {
+            p.awaitReady();
+        }
+        batches = new Batches(infrastructure.get("quarkus.datasource.jdbc.url"), work.port);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AppProcess p : new AppProcess[] { saga, payment, work }) {
+            if (p != null) {
+                p.stop();
+            }
+        }
+        if (host != null) {
+            host.destroy();
+        }
+    }
+
+    @Test
+    void brokerAndDatabaseKilledMidBatch() {
+        List<String> orders = batches.placeBatch("crash", Map.of(
+                30, () -> kill(),
+                40, () -> CompletableFuture.runAsync(() -> Batches.run(InfrastructureCrashIT::startHost))));
+        batches.assertInvariants("kill -9 of embedded broker and PostgreSQL", orders, 0);
+    }
+
+    /** SIGKILL to the broker's JVM and to the PostgreSQL server it started: nothing gets to shut down cleanly. */
+    static void kill() {
+        host.descendants().forEach(ProcessHandle::destroyForcibly);
+        host.destroyForcibly();
+        Batches.run(host::waitFor);
+    }
+
+    /** Starts {@link InfrastructureHost} in its own JVM on the fixed ports and data directory. */
+    static void startHost() throws IOException {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), InfrastructureHost.class.getName(),
+                directory.toString(), Integer.toString(amqpPort), Integer.toString(postgresPort))
+                .redirectError(ProcessBuilder.Redirect.appendTo(directory.resolve("infrastructure.log").toFile()))
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "READY".equals(out.readLine()));
+        host = process;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
