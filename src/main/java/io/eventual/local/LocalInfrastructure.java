@@ -20,6 +20,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 import io.eventual.event.EventType;
+import io.eventual.store.Recorder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -117,6 +118,11 @@ public final class LocalInfrastructure implements AutoCloseable {
             }
             config.addAddressConfiguration(address);
         }
+        // The event store's subscription: a queue on the wildcard address receives every event, of any type.
+        config.addAddressConfiguration(new CoreAddressConfiguration().setName(Recorder.ADDRESS)
+                .addRoutingType(RoutingType.MULTICAST)
+                .addQueueConfiguration(QueueConfiguration.of(Recorder.QUEUE).setAddress(Recorder.ADDRESS)
+                        .setRoutingType(RoutingType.MULTICAST).setDurable(true)));
         broker = new EmbeddedActiveMQ().setConfiguration(config);
         broker.start();
     }

@@ -63,8 +63,13 @@ public class Broker {
     }
 
     /** Registers a consumer of {@code queue}; {@code handler} completes once the delivery may be settled. */
-    public void consume(String queue, Function<Delivery, Uni<Void>> handler) {
-        consumers.add(new Consumer(queue, handler));
+    public synchronized void consume(String queue, Function<Delivery, Uni<Void>> handler) {
+        Consumer consumer = new Consumer(queue, handler);
+        consumers.add(consumer);
+        AmqpConnection current = connection;
+        if (current != null) {
+            attach(current, consumer);
+        }
     }
 
     /** Runs {@code action} every time a connection is (re-)established. */

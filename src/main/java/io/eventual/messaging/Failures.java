@@ -5,7 +5,7 @@ import java.util.Set;
 import io.vertx.pgclient.PgException;
 
 /** Tells failures worth waiting out (the database or broker is away, a concurrent writer won) from real ones. */
-final class Failures {
+public final class Failures {
 
     /** PostgreSQL SQLSTATEs: connection problems, shutdown, serialization and deadlock, duplicate key (a racing insert). */
     private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "23505", "53300", "57P01", "57P02", "57P03");
@@ -16,7 +16,7 @@ final class Failures {
     private Failures() {
     }
 
-    static boolean isTransient(Throwable error) {
+    public static boolean isTransient(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || TRANSIENT_STATES.contains(pg.getSqlState()))) {

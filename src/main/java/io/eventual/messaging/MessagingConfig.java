@@ -11,7 +11,7 @@ import io.smallrye.config.WithDefault;
 public interface MessagingConfig {
 
     /** Which functions this process runs: it opens consumers only for their queues. */
-    @WithDefault("saga,payment,inventory,shipping")
+    @WithDefault("saga,payment,inventory,shipping,store")
     Set<String> functions();
 
     Broker broker();

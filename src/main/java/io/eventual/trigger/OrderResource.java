@@ -7,13 +7,18 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
@@ -21,6 +26,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -30,6 +36,7 @@ import io.eventual.event.CurrencyCode;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.InvalidEventException;
+import io.eventual.projection.OrderViews;
 import io.eventual.saga.HistoryEntry;
 import io.eventual.saga.LineItem;
 import io.eventual.saga.OrderPlaced;
@@ -69,10 +76,13 @@ public class OrderResource {
     private final Publisher publisher;
     private final OrderSaga saga;
 
-    OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga) {
+    private final OrderViews views;
+
+    OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga, OrderViews views) {
         this.codec = codec;
         this.publisher = publisher;
         this.saga = saga;
+        this.views = views;
     }
 
     /**
@@ -101,6 +111,15 @@ public class OrderResource {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Lists orders from the order view (CQRS read model), newest first by default. */
+    @GET
+    public Uni<OrderViews.Page> list(@QueryParam("status") String status, @QueryParam("customerId") String customerId,
+            @QueryParam("sort") @DefaultValue("newest") @Pattern(regexp = "newest|oldest") String sort,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        return views.list(Optional.ofNullable(status), Optional.ofNullable(customerId), sort.equals("newest"), page, size);
     }
 
     @GET

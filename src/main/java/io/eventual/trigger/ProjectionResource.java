@@ -1,0 +1,39 @@
+package io.eventual.trigger;
+
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.eventual.projection.OrderProjector;
+import io.eventual.projection.OrderViews;
+import io.smallrye.mutiny.Uni;
+
+/** Admin: how far the order view is behind the event store, and rebuilding it from the store. */
+@Path("/admin/projections/orders")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProjectionResource {
+
+    private final OrderProjector projector;
+    private final OrderViews views;
+
+    ProjectionResource(OrderProjector projector, OrderViews views) {
+        this.projector = projector;
+        this.views = views;
+    }
+
+    @GET
+    public Uni<OrderViews.Lag> lag() {
+        return views.lag();
+    }
+
+    /** Replays the whole store into a fresh view and swaps it in; the live view keeps serving meanwhile. */
+    @POST
+    @Path("/rebuild")
+    public Uni<Map<String, Long>> rebuild() {
+        return projector.rebuild().map(position -> Map.of("position", position));
+    }
+}
