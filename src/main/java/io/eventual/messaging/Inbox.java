@@ -1,5 +1,7 @@
 package io.eventual.messaging;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.eventual.event.Event;
@@ -40,8 +42,9 @@ public class Inbox {
         } catch (InvalidEventException e) {
             return deadLetters.park(consumer, delivery, "invalid event: " + e.getMessage(), 1);
         }
+        AtomicInteger attempts = new AtomicInteger();
         Uni<Void> attempt = Uni.createFrom().deferred(() -> Panache.withTransaction(() -> processed
-                .firstTime(consumer, event.id())
+                .firstTime(consumer, event.id(), attempts.incrementAndGet())
                 .chain(first -> first ? handler.handle(event).chain(outbox::append) : Uni.createFrom().voidItem())));
         // An outage or a lost race is not the event's fault: wait it out rather than count it as a failed attempt.
         Uni<Void> patient = attempt.onFailure(Failures::isTransient).retry()

@@ -10,11 +10,13 @@ import io.smallrye.mutiny.Uni;
 public class ProcessedEvents {
 
     /** True the first time {@code consumer} sees {@code eventId}; false for a duplicate. */
-    public Uni<Boolean> firstTime(String consumer, String eventId) {
+    public Uni<Boolean> firstTime(String consumer, String eventId, int attempt) {
         return Panache.getSession().chain(session -> session
-                .createNativeQuery("insert into processed_event (consumer, event_id) values (:consumer, :id) on conflict do nothing")
+                .createNativeQuery("insert into processed_event (consumer, event_id, attempts) values (:consumer, :id, :attempt) "
+                        + "on conflict do nothing")
                 .setParameter("consumer", consumer)
                 .setParameter("id", eventId)
+                .setParameter("attempt", attempt)
                 .executeUpdate())
                 .map(inserted -> inserted == 1);
     }

@@ -36,6 +36,7 @@ import io.eventual.event.CurrencyCode;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.InvalidEventException;
+import io.eventual.projection.OrderTimeline;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.HistoryEntry;
 import io.eventual.saga.LineItem;
@@ -77,12 +78,34 @@ public class OrderResource {
     private final OrderSaga saga;
 
     private final OrderViews views;
+    private final OrderTimeline timeline;
 
-    OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga, OrderViews views) {
+    OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga, OrderViews views, OrderTimeline timeline) {
         this.codec = codec;
         this.publisher = publisher;
         this.saga = saga;
         this.views = views;
+        this.timeline = timeline;
+    }
+
+    /** The order's events in causal order, with the time each hop took, attempts and dead letters. */
+    @GET
+    @Path("/{orderId}/timeline")
+    public Uni<OrderTimeline.Timeline> timeline(@PathParam("orderId") String orderId) {
+        return timeline.of(orderId).map(found -> {
+            if (found.events().isEmpty() && found.deadLetters().isEmpty()) {
+                throw new NotFoundException("no events for order " + orderId);
+            }
+            return found;
+        });
+    }
+
+    /** A page that draws the timeline, for people. */
+    @GET
+    @Path("/{orderId}/view")
+    @Produces(MediaType.TEXT_HTML)
+    public Response view(@PathParam("orderId") String orderId) {
+        return Response.ok(getClass().getResourceAsStream("/timeline.html")).build();
     }
 
     /**
