@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
@@ -123,16 +124,22 @@ public class EventCodec {
         }
     }
 
-    /** Reads and validates the data of {@code type}. */
-    public EventData readData(EventType type, byte[] json) {
-        return read(json, type.dataClass(), "data.");
+    /** Reads the data of {@code type} written at {@code version}, upcasts it to the current version and validates it. */
+    public EventData readData(EventType type, int version, byte[] json) {
+        return read(json, type.dataClass(), "data.", tree -> Upcasters.toCurrent(type, version, tree));
     }
 
     /** Reads JSON into {@code type} and validates it; fields in errors are prefixed with {@code fieldPrefix}. */
     public <T> T read(byte[] json, Class<T> type, String fieldPrefix) {
+        return read(json, type, fieldPrefix, UnaryOperator.identity());
+    }
+
+    /** Like {@link #read(byte[], Class, String)}, reshaping a JSON object with {@code adapt} before binding it. */
+    public <T> T read(byte[] json, Class<T> type, String fieldPrefix, UnaryOperator<ObjectNode> adapt) {
         T value;
         try {
-            value = mapper.readValue(json, type);
+            JsonNode tree = mapper.readTree(json);
+            value = mapper.treeToValue(tree instanceof ObjectNode object ? adapt.apply(object) : tree, type);
         } catch (JsonMappingException e) {
             String path = path(e.getPath());
             throw new InvalidEventException(path.isEmpty() ? (fieldPrefix.isEmpty() ? null : strip(fieldPrefix)) : fieldPrefix + path,
@@ -180,7 +187,7 @@ public class EventCodec {
         EventType type = EventType.of(typeName)
                 .orElseThrow(() -> new InvalidEventException("type", "unknown event type '" + typeName + "'"));
         int schemaVersion = schemaVersion(attribute.apply(SCHEMA_VERSION), type);
-        EventData payload = readData(type, data);
+        EventData payload = readData(type, schemaVersion, data);
         String subject = attribute.apply("subject");
         if (subject != null && !subject.equals(payload.orderId())) {
             throw new InvalidEventException("subject", "must equal data.orderId");
@@ -193,7 +200,8 @@ public class EventCodec {
 
     private static int schemaVersion(String value, EventType type) {
         if (value == null) {
-            return type.schemaVersion();
+            // Publishers that predate versioning send none: read it as the first version, which upcasting tolerates.
+            return 1;
         }
         try {
             int version = Integer.parseInt(value);

@@ -91,9 +91,9 @@ public enum EventType {
         return dataClass;
     }
 
-    /** The schema version this build writes. */
+    /** The schema version this build writes; older versions are upcast on read (see {@link Upcasters}). */
     public int schemaVersion() {
-        return 1;
+        return Upcasters.currentVersion(this);
     }
 
     public static EventType ofData(EventData data) {

@@ -11,6 +11,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.eventual.event.EventType;
 import io.eventual.messaging.Broker;
 import io.eventual.messaging.Delivery;
@@ -33,18 +35,22 @@ public class Recorder implements EventFunction {
     public static final String ADDRESS = "#";
     public static final String QUEUE = "store.all";
     private static final Logger LOG = Logger.getLogger(Recorder.class);
+    private static final String UNKNOWN_STREAM = "unknown";
 
     private final EventStore store;
     private final StreamFold<?> fold;
     private final StoreConfig config;
     private final Event<Recorded> recorded;
     private final MessagingConfig.Retry retry;
+    private final ObjectMapper mapper;
 
     /** Fired after events were appended, for projections that follow the store. */
     public record Recorded(long position) {
     }
 
-    Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging) {
+    Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
+            ObjectMapper mapper) {
+        this.mapper = mapper;
         this.store = store;
         this.fold = fold;
         this.config = config;
@@ -76,7 +82,7 @@ public class Recorder implements EventFunction {
         }
         NewEvent event = new NewEvent(a.get("id"), a.get("type"), number(a.get("schemaversion"), 1), a.get("source"),
                 time(a.get("time")), a.getOrDefault("correlationid", a.get("id")), a.get("causationid"), delivery.bodyText());
-        String stream = a.getOrDefault("subject", "unknown");
+        String stream = a.containsKey("subject") ? a.get("subject") : orderIdOf(delivery.bodyText());
         return store.record(stream, event)
                 .call(stored -> snapshotIfDue(stream, stored))
                 .onFailure(Failures::isTransient).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
@@ -94,6 +100,16 @@ public class Recorder implements EventFunction {
 
     private <S> Uni<Void> snapshot(String stream, int version, StreamFold<S> fold) {
         return store.load(stream, fold, version).chain(state -> store.snapshot(stream, version, state));
+    }
+
+    /** The stream of an event published without a subject: the order it is about, by its data. */
+    private String orderIdOf(String data) {
+        try {
+            String orderId = mapper.readTree(data).path("orderId").asText("");
+            return orderId.isBlank() ? UNKNOWN_STREAM : orderId;
+        } catch (java.io.IOException e) {
+            return UNKNOWN_STREAM;
+        }
     }
 
     private static int number(String value, int fallback) {

@@ -41,6 +41,7 @@ import io.eventual.projection.OrderViews;
 import io.eventual.saga.HistoryEntry;
 import io.eventual.saga.LineItem;
 import io.eventual.saga.OrderPlaced;
+import io.eventual.saga.OrderPlacedUpcasts;
 import io.eventual.saga.OrderSaga;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -118,7 +119,8 @@ public class OrderResource {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidEventException("Idempotency-Key", "must be 1 to 200 characters");
         }
-        PlaceOrder request = codec.read(body, PlaceOrder.class, "");
+        // Items without a name are named after their SKU, exactly as order.placed version 1 events are upcast.
+        PlaceOrder request = codec.read(body, PlaceOrder.class, "", OrderPlacedUpcasts::v1ToV2);
         OrderPlaced placed = codec.validated(new OrderPlaced(UUID.randomUUID().toString(), request.customerId(),
                 request.items(), request.currency(), request.shippingAddress(), OrderPlaced.totalOf(request.items())), "");
         Event event = Event.first(SOURCE, placed);
