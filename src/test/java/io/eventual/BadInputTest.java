@@ -69,6 +69,7 @@ class BadInputTest {
             "SQL-looking customer     | {\"customerId\":\"x'; drop table saga; --\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | customerId",
             "script-looking SKU       | {\"customerId\":\"c\",\"items\":[{\"sku\":\"<script>alert(1)</script>\",\"quantity\":1,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].sku",
             "object where number      | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":{},\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].quantity",
+            "unknown priority         | {\"customerId\":\"c\",\"priority\":\"URGENT\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | priority",
             "trailing garbage         | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} xyz | ",
     })
     void placingABadOrderIsRefused(String name, String body, String field) {

@@ -42,6 +42,7 @@ public class EventCodec {
     public static final String SCHEMA_VERSION = "schemaversion";
     public static final String CORRELATION_ID = "correlationid";
     public static final String CAUSATION_ID = "causationid";
+    public static final String PRIORITY = "priority";
 
     private final ObjectMapper mapper;
     private final Validator validator;
@@ -70,6 +71,7 @@ public class EventCodec {
         if (event.causationId() != null) {
             a.put(CAUSATION_ID, event.causationId());
         }
+        a.put(PRIORITY, event.priority().name());
         return a;
     }
 
@@ -195,7 +197,7 @@ public class EventCodec {
         String correlationId = attribute.apply(CORRELATION_ID);
         return new Event(id, type, source, payload.orderId(), time(attribute.apply("time")), schemaVersion,
                 correlationId == null || correlationId.isBlank() ? id : correlationId, attribute.apply(CAUSATION_ID),
-                payload);
+                Priority.parse(attribute.apply(PRIORITY)), payload);
     }
 
     private static int schemaVersion(String value, EventType type) {

@@ -15,6 +15,9 @@ import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.jboss.logging.Logger;
 
+import io.eventual.event.EventCodec;
+import io.eventual.event.Priority;
+
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.amqp.AmqpClient;
@@ -45,7 +48,39 @@ public class Broker {
     private static final Logger LOG = Logger.getLogger(Broker.class);
     private static final java.time.Duration SEND_TIMEOUT = java.time.Duration.ofSeconds(10);
 
-    private record Consumer(String queue, Function<Delivery, Uni<Void>> handler) {
+    /** A consumer of one queue; cancelling it detaches its receiver, and its unsettled messages go back to the queue. */
+    public interface Subscription {
+        void cancel();
+    }
+
+    private final class Consumer implements Subscription {
+        final String queue;
+        final Function<Delivery, Uni<Void>> handler;
+        volatile AmqpReceiver receiver;
+        volatile boolean cancelled;
+
+        Consumer(String queue, Function<Delivery, Uni<Void>> handler) {
+            this.queue = queue;
+            this.handler = handler;
+        }
+
+        String queue() {
+            return queue;
+        }
+
+        Function<Delivery, Uni<Void>> handler() {
+            return handler;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            consumers.remove(this);
+            AmqpReceiver current = receiver;
+            if (current != null) {
+                current.close();
+            }
+        }
     }
 
     private final Vertx vertx;
@@ -63,13 +98,14 @@ public class Broker {
     }
 
     /** Registers a consumer of {@code queue}; {@code handler} completes once the delivery may be settled. */
-    public synchronized void consume(String queue, Function<Delivery, Uni<Void>> handler) {
+    public synchronized Subscription consume(String queue, Function<Delivery, Uni<Void>> handler) {
         Consumer consumer = new Consumer(queue, handler);
         consumers.add(consumer);
         AmqpConnection current = connection;
         if (current != null) {
             attach(current, consumer);
         }
+        return consumer;
     }
 
     /** Runs {@code action} every time a connection is (re-)established. */
@@ -107,6 +143,7 @@ public class Broker {
         AmqpMessage message = AmqpMessage.create()
                 .address(address)
                 .durable(true)
+                .priority((short) Priority.parse(attributes.get(EventCodec.PRIORITY)).amqp())
                 .id(attributes.get("id"))
                 .subject(attributes.get("type"))
                 .contentType(attributes.getOrDefault("datacontenttype", "application/json"))
@@ -165,6 +202,11 @@ public class Broker {
                 .setDurable(true)
                 .setMaxBufferedMessages(config.credits());
         conn.createReceiver(consumer.queue(), options).onSuccess(receiver -> {
+            if (consumer.cancelled) {
+                receiver.close();
+                return;
+            }
+            consumer.receiver = receiver;
             Context connectionContext = Vertx.currentContext();
             receiver.pause();
             receiver.handler(message -> handle(receiver, connectionContext, consumer, message));

@@ -1,8 +1,10 @@
 package io.eventual.messaging;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import io.eventual.event.EventType;
+import io.smallrye.mutiny.Uni;
 
 /**
  * One deployable function: a name and a handler per event type it consumes. The platform gives every handler the same
@@ -13,4 +15,12 @@ public interface EventFunction {
     String name();
 
     Map<EventType, EventHandler> handlers();
+
+    /**
+     * Queues this function reads raw, outside the per-type inbox (the event store's wildcard subscription), each
+     * with what to do with a delivery.
+     */
+    default Map<String, Function<Delivery, Uni<Void>>> queues() {
+        return Map.of();
+    }
 }

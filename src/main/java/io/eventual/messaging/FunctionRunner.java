@@ -1,8 +1,11 @@
 package io.eventual.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,28 +22,70 @@ public class FunctionRunner {
 
     private static final Logger LOG = Logger.getLogger(FunctionRunner.class);
 
-    void start(@Observes StartupEvent ignored, Instance<EventFunction> functions, MessagingConfig config, Broker broker,
-            Inbox inbox) {
-        Set<String> known = functions.stream().map(EventFunction::name).collect(Collectors.toCollection(TreeSet::new));
+    private final Map<String, EventFunction> functions = new TreeMap<>();
+    private final Map<String, List<Broker.Subscription>> running = new TreeMap<>();
+    private final Broker broker;
+    private final Inbox inbox;
+
+    FunctionRunner(Instance<EventFunction> functions, Broker broker, Inbox inbox) {
+        functions.forEach(f -> this.functions.put(f.name(), f));
+        this.broker = broker;
+        this.inbox = inbox;
+    }
+
+    void start(@Observes StartupEvent ignored, MessagingConfig config) {
         Set<String> unknown = new TreeSet<>(config.functions());
-        unknown.removeAll(known);
+        unknown.removeAll(functions.keySet());
         if (!unknown.isEmpty()) {
-            throw new IllegalStateException("eventual.functions names unknown function(s) " + unknown + "; known: " + known);
+            throw new IllegalStateException("eventual.functions names unknown function(s) " + unknown + "; known: "
+                    + functions.keySet());
         }
-        for (EventFunction function : functions) {
-            if (!config.functions().contains(function.name())) {
-                continue;
-            }
-            function.handlers().forEach((type, handler) -> {
-                if (!type.consumers().contains(function.name())) {
-                    throw new IllegalStateException(function.name() + " handles " + type
-                            + " but the event catalogue does not list it as a consumer");
-                }
-                broker.consume(type.fqqn(function.name()), delivery -> inbox.deliver(function.name(), handler, delivery));
-            });
-        }
+        config.functions().forEach(this::resume);
         LOG.infof("running functions %s", new TreeSet<>(config.functions()));
         broker.start();
+    }
+
+    public Set<String> known() {
+        return functions.keySet();
+    }
+
+    public synchronized Set<String> running() {
+        return new TreeSet<>(running.keySet());
+    }
+
+    /** Opens the consumers of {@code name} in this process (for a function paused, or not started here). */
+    public synchronized void resume(String name) {
+        EventFunction function = function(name);
+        if (running.containsKey(name)) {
+            return;
+        }
+        List<Broker.Subscription> subscriptions = new ArrayList<>();
+        function.handlers().forEach((type, handler) -> {
+            if (!type.consumers().contains(name)) {
+                throw new IllegalStateException(name + " handles " + type
+                        + " but the event catalogue does not list it as a consumer");
+            }
+            subscriptions.add(broker.consume(type.fqqn(name), delivery -> inbox.deliver(name, handler, delivery)));
+        });
+        function.queues().forEach((queue, handler) -> subscriptions.add(broker.consume(queue, handler)));
+        running.put(name, subscriptions);
+    }
+
+    /** Closes the consumers of {@code name} in this process; its events wait in its queues until it resumes. */
+    public synchronized void pause(String name) {
+        function(name);
+        List<Broker.Subscription> subscriptions = running.remove(name);
+        if (subscriptions != null) {
+            subscriptions.forEach(Broker.Subscription::cancel);
+        }
+    }
+
+    private EventFunction function(String name) {
+        EventFunction function = functions.get(name);
+        if (function == null) {
+            throw new IllegalArgumentException("no function " + name + "; known: " + functions.keySet());
+        }
+        return function;
     }
 
     /** Every queue the catalogue declares, for tools that configure a broker. */

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventual.event.Event;
 import io.eventual.event.EventData;
 import io.eventual.event.Failure;
+import io.eventual.event.Priority;
 import io.eventual.saga.SagaDefinition.Step;
 
 /**
@@ -51,6 +52,7 @@ final class SagaEngine<D extends EventData> {
         saga.id = started.subject();
         saga.saga = definition.name();
         saga.correlationId = started.correlationId();
+        saga.priority = started.priority().name();
         saga.data = write(started.data());
         saga.createdAt = Instant.now();
         record(saga, started, HistoryEntry.RECEIVED);
@@ -190,7 +192,7 @@ final class SagaEngine<D extends EventData> {
     }
 
     private void emit(SagaInstance saga, EventData data, String causationId, List<Event> emitted) {
-        Event event = Event.causedBy(source, data, saga.correlationId, causationId);
+        Event event = Event.causedBy(source, data, saga.correlationId, causationId, Priority.valueOf(saga.priority));
         record(saga, event, HistoryEntry.SENT);
         emitted.add(event);
     }

@@ -39,6 +39,9 @@ public class SagaInstance extends PanacheEntityBase {
     @Column(name = "correlation_id")
     public String correlationId;
 
+    /** The order's priority, given to every command the saga sends. */
+    public String priority = "NORMAL";
+
     /** JSON array of {@link HistoryEntry}: every event the saga received or sent, in order. */
     @Column(columnDefinition = "text")
     public String history = "[]";

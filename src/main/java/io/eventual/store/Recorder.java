@@ -7,20 +7,17 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventual.event.EventType;
-import io.eventual.messaging.Broker;
 import io.eventual.messaging.Delivery;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.Failures;
 import io.eventual.messaging.MessagingConfig;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -68,10 +65,9 @@ public class Recorder implements EventFunction {
         return Map.of();
     }
 
-    void start(@Observes StartupEvent ignored, MessagingConfig messaging, Broker broker) {
-        if (messaging.functions().contains(name())) {
-            broker.consume(ADDRESS + "::" + QUEUE, this::record);
-        }
+    @Override
+    public Map<String, java.util.function.Function<Delivery, Uni<Void>>> queues() {
+        return Map.of(ADDRESS + "::" + QUEUE, this::record);
     }
 
     Uni<Void> record(Delivery delivery) {

@@ -36,6 +36,7 @@ import io.eventual.event.CurrencyCode;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.InvalidEventException;
+import io.eventual.event.Priority;
 import io.eventual.projection.OrderTimeline;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.HistoryEntry;
@@ -58,7 +59,8 @@ public class OrderResource {
             @Identifier String customerId,
             @NotEmpty @Size(max = 100) List<@Valid @NotNull LineItem> items,
             @NotNull @CurrencyCode String currency,
-            @NotNull @Valid Address shippingAddress) {
+            @NotNull @Valid Address shippingAddress,
+            Priority priority) {
     }
 
     public record Accepted(String orderId, String status) {
@@ -123,7 +125,7 @@ public class OrderResource {
         PlaceOrder request = codec.read(body, PlaceOrder.class, "", OrderPlacedUpcasts::v1ToV2);
         OrderPlaced placed = codec.validated(new OrderPlaced(UUID.randomUUID().toString(), request.customerId(),
                 request.items(), request.currency(), request.shippingAddress(), OrderPlaced.totalOf(request.items())), "");
-        Event event = Event.first(SOURCE, placed);
+        Event event = Event.first(SOURCE, placed, request.priority() == null ? Priority.NORMAL : request.priority());
         Uni<String> orderId = idempotencyKey == null
                 ? publisher.publish(event).map(Event::subject)
                 : publisher.publishOnce(idempotencyKey, sha256(body), event);

@@ -1,0 +1,1 @@
+alter table saga add column priority text not null default 'NORMAL';

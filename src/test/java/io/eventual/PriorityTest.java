@@ -1,0 +1,86 @@
+package io.eventual;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.eventual.testing.Db;
+import io.eventual.testing.EmbeddedInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** HIGH orders placed behind a backlog of NORMAL ones are taken first when the saga resumes. */
+@QuarkusTest
+@TestProfile(PriorityTest.SagaPaused.class)
+@QuarkusTestResource(EmbeddedInfrastructure.class)
+class PriorityTest {
+
+    public static class SagaPaused implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("eventual.functions", "payment,inventory,shipping,store");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void highPriorityOrdersOvertakeTheBacklog() {
+        Db db = new Db(pool);
+        List<String> normal = new ArrayList<>();
+        List<String> high = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            normal.add(place("NORMAL"));
+        }
+        for (int i = 0; i < 3; i++) {
+            high.add(place("HIGH"));
+        }
+        List<String> all = new ArrayList<>(normal);
+        all.addAll(high);
+        // Every order.placed has crossed the broker (the store saw it) and waits in the saga's queue.
+        await().atMost(Duration.ofSeconds(15)).until(() -> db.count("select count(*) from event_store "
+                + "where type = 'order.placed' and stream_id = any($1)", (Object) all.toArray(new String[0])) == all.size());
+
+        admin().post("/admin/functions/saga/resume").then().statusCode(204);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.count("select count(*) from saga where id = any($1)",
+                (Object) all.toArray(new String[0])) == all.size());
+        OffsetDateTime lastHigh = first("select max(created_at) from saga where id = any($1)", high);
+        OffsetDateTime firstNormal = first("select min(created_at) from saga where id = any($1)", normal);
+        assertThat(lastHigh).isBefore(firstNormal);
+        assertThat(db.count("select count(*) from saga where id = any($1) and priority = 'HIGH'",
+                (Object) high.toArray(new String[0]))).isEqualTo(3);
+        assertThat(admin().get("/admin/functions").jsonPath().getList("running", String.class)).contains("saga");
+        admin().post("/admin/functions/nobody/pause").then().statusCode(404);
+    }
+
+    private OffsetDateTime first(String sql, List<String> ids) {
+        return pool.preparedQuery(sql).execute(io.vertx.mutiny.sqlclient.Tuple.of(ids.toArray(new String[0])))
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getOffsetDateTime(0);
+    }
+
+    private static String place(String priority) {
+        return given().contentType("application/json").body("""
+                {"customerId":"quinn","priority":"%s","currency":"EUR","shippingAddress":{"country":"DE"},
+                 "items":[{"sku":"SKU-1","quantity":1,"unitPrice":"1.00"}]}""".formatted(priority))
+                .post("/orders").then().statusCode(202).extract().path("orderId");
+    }
+
+    private static io.restassured.specification.RequestSpecification admin() {
+        return given().auth().preemptive().basic("admin", "admin");
+    }
+}
