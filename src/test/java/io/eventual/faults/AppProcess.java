@@ -31,6 +31,33 @@ final class AppProcess {
         this.log = logDirectory.resolve(name + ".log");
     }
 
+    /**
+     * The split deployment the fault suites run: saga, payment, and inventory+shipping (whose HTTP port the tests use),
+     * each its own process, started and ready.
+     */
+    static List<AppProcess> startSplit(Map<String, String> config, Path logDirectory) throws IOException {
+        List<AppProcess> processes = List.of(
+                new AppProcess("saga", freePort(), with(config, "eventual.functions", "saga"), logDirectory),
+                new AppProcess("payment", freePort(), with(config, "eventual.functions", "payment"), logDirectory),
+                new AppProcess("inventory-shipping", freePort(), with(config, "eventual.functions", "inventory,shipping"),
+                        logDirectory));
+        processes.forEach(AppProcess::start);
+        processes.forEach(AppProcess::awaitReady);
+        return processes;
+    }
+
+    static Map<String, String> with(Map<String, String> config, String key, String value) {
+        Map<String, String> copy = new java.util.LinkedHashMap<>(config);
+        copy.put(key, value);
+        return copy;
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     Map<String, String> config() {
         return config;
     }

@@ -3,14 +3,11 @@ package io.eventual.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,15 +44,10 @@ class FaultInjectionIT {
         infra = LocalInfrastructure.start(directory, 0, 0);
         Map<String, String> config = Batches.config(infra.config());
         System.setProperty("test.amqp-port", Integer.toString(infra.amqpPort()));
-        saga = new AppProcess("saga", freePort(), with(config, "eventual.functions", "saga"), directory);
-        payment = new AppProcess("payment", freePort(), with(config, "eventual.functions", "payment"), directory);
-        work = new AppProcess("inventory-shipping", freePort(), with(config, "eventual.functions", "inventory,shipping"), directory);
-        for (AppProcess p : List.of(saga, payment, work)) {
-            p.start();
-        }
-        for (AppProcess p : List.of(saga, payment, work)) {
-            p.awaitReady();
-        }
+        List<AppProcess> processes = AppProcess.startSplit(config, directory);
+        saga = processes.get(0);
+        payment = processes.get(1);
+        work = processes.get(2);
         batches = new Batches(config.get("quarkus.datasource.jdbc.url"), work.port);
         System.out.println("fault suite: processes and logs in " + directory);
     }
@@ -140,7 +132,7 @@ class FaultInjectionIT {
         // When payment comes back it charges the queued orders late; the saga refunds every one of them.
         payment.start();
         payment.awaitReady();
-        await().atMost(Duration.ofSeconds(60)).until(() -> batches.count("select batches.count(*) from payment where order_id = any(?) "
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches.count("select count(*) from payment where order_id = any(?) "
                 + "and status in ('REFUNDED', 'DECLINED')", orders) == orders.size());
         batches.assertInvariants("payment silent past its timeout, then late", orders, 0);
     }
@@ -163,8 +155,8 @@ class FaultInjectionIT {
     @Test
     @Order(8)
     void competingInstancesOfTheSameFunctions() throws Exception {
-        AppProcess saga2 = new AppProcess("saga-2", freePort(), saga.config(), directory);
-        AppProcess payment2 = new AppProcess("payment-2", freePort(), payment.config(), directory);
+        AppProcess saga2 = new AppProcess("saga-2", AppProcess.freePort(), saga.config(), directory);
+        AppProcess payment2 = new AppProcess("payment-2", AppProcess.freePort(), payment.config(), directory);
         saga2.start();
         payment2.start();
         try {
@@ -178,15 +170,4 @@ class FaultInjectionIT {
         }
     }
 
-    static Map<String, String> with(Map<String, String> config, String key, String value) {
-        Map<String, String> copy = new LinkedHashMap<>(config);
-        copy.put(key, value);
-        return copy;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +35,8 @@ class InfrastructureCrashIT {
     @BeforeAll
     static void start() throws Exception {
         directory = Files.createTempDirectory("eventual-crash");
-        amqpPort = freePort();
-        postgresPort = freePort();
+        amqpPort = AppProcess.freePort();
+        postgresPort = AppProcess.freePort();
         startHost();
         Map<String, String> infrastructure = Map.of(
                 "eventual.broker.host", "localhost",
@@ -47,16 +46,10 @@ class InfrastructureCrashIT {
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/eventual",
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + postgresPort + "/eventual");
         Map<String, String> config = Batches.config(infrastructure);
-        saga = new AppProcess("saga", freePort(), FaultInjectionIT.with(config, "eventual.functions", "saga"), directory);
-        payment = new AppProcess("payment", freePort(), FaultInjectionIT.with(config, "eventual.functions", "payment"), directory);
-        work = new AppProcess("inventory-shipping", freePort(),
-                FaultInjectionIT.with(config, "eventual.functions", "inventory,shipping"), directory);
-        for (AppProcess p : List.of(saga, payment, work)) {
-            p.start();
-        }
-        for (AppProcess p : List.of(saga, payment, work)) {
-            p.awaitReady();
-        }
+        List<AppProcess> processes = AppProcess.startSplit(config, directory);
+        saga = processes.get(0);
+        payment = processes.get(1);
+        work = processes.get(2);
         batches = new Batches(infrastructure.get("quarkus.datasource.jdbc.url"), work.port);
     }
 
@@ -97,11 +90,5 @@ class InfrastructureCrashIT {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(60)).until(() -> "READY".equals(out.readLine()));
         host = process;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
