@@ -1,0 +1,144 @@
+package io.eventual.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.eventual.event.EventType;
+import io.eventual.store.Recorder;
+
+/**
+ * deploy/ renders with kustomize, and what it renders agrees with the code and with what Kubernetes and KEDA would
+ * enforce — checked offline, since no API server runs here.
+ */
+class DeployManifestsTest {
+
+    /** Secrets the prod overlay expects to be created in the cluster, not rendered. */
+    static final Set<String> PROD_SECRETS = Set.of("artemis-credentials", "postgres-credentials", "postgres-connection",
+            "eventual-admin");
+    static final ObjectMapper YAML = new YAMLMapper();
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void everyOverlayRendersAndKeepsTheRules(String overlay) throws Exception {
+        List<JsonNode> documents = render(overlay);
+        assertThat(documents).isNotEmpty();
+        assertThat(new ManifestRules(documents, overlay.equals("prod") ? PROD_SECRETS : Set.of()).all()).isEmpty();
+    }
+
+    @Test
+    void theBrokerConfigurationDeclaresExactlyTheCataloguesQueues() throws Exception {
+        var xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Path.of("deploy/base/artemis/broker.xml").toFile());
+        Set<String> declared = new TreeSet<>();
+        NodeList addresses = xml.getElementsByTagName("address");
+        for (int i = 0; i < addresses.getLength(); i++) {
+            Element address = (Element) addresses.item(i);
+            NodeList queues = address.getElementsByTagName("queue");
+            for (int j = 0; j < queues.getLength(); j++) {
+                declared.add(address.getAttribute("name") + "::" + ((Element) queues.item(j)).getAttribute("name"));
+            }
+        }
+        Set<String> expected = new TreeSet<>(Set.of("DLQ::DLQ", "ExpiryQueue::ExpiryQueue", Recorder.ADDRESS + "::" + Recorder.QUEUE));
+        for (EventType type : EventType.values()) {
+            type.consumers().forEach(function -> expected.add(type.fqqn(function)));
+        }
+        assertThat(declared).isEqualTo(expected);
+    }
+
+    @Test
+    void theTriggerAuthenticationFollowsTheGeneratedSecretName() throws Exception {
+        List<JsonNode> dev = render("dev");
+        String secret = dev.stream().filter(d -> d.path("kind").asText().equals("Secret"))
+                .map(d -> d.at("/metadata/name").asText()).filter(n -> n.startsWith("artemis-credentials-")).findFirst().orElseThrow();
+        JsonNode auth = dev.stream().filter(d -> d.path("kind").asText().equals("TriggerAuthentication")).findFirst().orElseThrow();
+        assertThat(auth.at("/spec/secretTargetRef/0/name").asText()).isEqualTo(secret);
+    }
+
+    /** Each rule fails on a manifest broken the way it guards against. */
+    @Test
+    void brokenManifestsAreCaught() throws Exception {
+        assertThat(broken(d -> kind(d, "Deployment", "payment") ? remove(d, "/spec/template/spec/containers/0", "readinessProbe") : d)
+                .containersAreHardened()).anyMatch(p -> p.contains("payment/function: readiness and liveness probes"));
+        assertThat(broken(d -> kind(d, "Deployment", "payment") ? set(d, "/spec/template/spec/containers/0", "image", "eventual:latest") : d)
+                .containersAreHardened()).anyMatch(p -> p.contains("is not pinned"));
+        assertThat(broken(d -> kind(d, "StatefulSet", "postgres") ? set(d, "/spec/selector/matchLabels", "app.kubernetes.io/name", "pg") : d)
+                .selectorsMatchPodLabels()).anyMatch(p -> p.contains("postgres: selector"));
+        assertThat(broken(d -> d.path("kind").asText().equals("Secret") && d.at("/metadata/name").asText().startsWith("postgres-credentials") ? null : d)
+                .referencedSecretsAndConfigMapsExist()).anyMatch(p -> p.contains("Secret postgres-credentials"));
+        assertThat(broken(d -> kind(d, "ScaledObject", "payment") ? remove(d, "/spec/triggers", "1") : d)
+                .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.startsWith("payment: scales on"));
+        assertThat(broken(d -> kind(d, "HorizontalPodAutoscaler", "trigger") ? set(d, "/spec/scaleTargetRef", "name", "shipping") : d)
+                .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.contains("an HPA also scales shipping"));
+        assertThat(broken(d -> kind(d, "ScaledObject", "inventory") ? null : d)
+                .scaledObjectsMatchTheCatalogue()).contains("inventory: 0 ScaledObjects, expected 1");
+    }
+
+    private static ManifestRules broken(java.util.function.UnaryOperator<JsonNode> change) throws Exception {
+        List<JsonNode> documents = new ArrayList<>();
+        for (JsonNode d : render("dev")) {
+            JsonNode changed = change.apply(d.deepCopy());
+            if (changed != null) {
+                documents.add(changed);
+            }
+        }
+        return new ManifestRules(documents, Set.of());
+    }
+
+    private static boolean kind(JsonNode d, String kind, String name) {
+        return d.path("kind").asText().equals(kind) && d.at("/metadata/name").asText().equals(name);
+    }
+
+    private static JsonNode remove(JsonNode d, String path, String field) {
+        JsonNode parent = d.at(path);
+        if (parent instanceof ArrayNode array) {
+            array.remove(Integer.parseInt(field));
+        } else {
+            ((ObjectNode) parent).remove(field);
+        }
+        return d;
+    }
+
+    private static JsonNode set(JsonNode d, String path, String field, String value) {
+        ((ObjectNode) d.at(path)).put(field, value);
+        return d;
+    }
+
+    /** kubectl kustomize deploy/overlays/{overlay}, as documents. */
+    static List<JsonNode> render(String overlay) throws IOException, InterruptedException {
+        Process kubectl;
+        try {
+            kubectl = new ProcessBuilder("kubectl", "kustomize", "deploy/overlays/" + overlay).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("kubectl is needed to render deploy/ (it includes kustomize): " + e.getMessage(), e);
+        }
+        String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor()).as("kubectl kustomize deploy/overlays/%s:%n%s", overlay, output).isZero();
+        List<JsonNode> documents = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(output)) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+        }
+        return documents;
+    }
+}
