@@ -45,6 +45,54 @@ class DeployManifestsTest {
         List<JsonNode> documents = render(overlay);
         assertThat(documents).isNotEmpty();
         assertThat(new ManifestRules(documents, overlay.equals("prod") ? PROD_SECRETS : Set.of()).all()).isEmpty();
+        assertThat(schemaProblems(documents)).isEmpty();
+    }
+
+    @Test
+    void aDocumentThatBreaksItsSchemaIsCaught() throws Exception {
+        List<JsonNode> documents = new ArrayList<>();
+        for (JsonNode d : render("dev")) {
+            if (kind(d, "Deployment", "shipping")) {
+                ((ObjectNode) d.at("/spec")).put("replicas", "two");
+            }
+            if (kind(d, "ScaledObject", "payment")) {
+                ((ObjectNode) d.at("/spec")).remove("scaleTargetRef");
+            }
+            documents.add(d);
+        }
+        assertThat(schemaProblems(documents)).anyMatch(p -> p.startsWith("Deployment shipping"))
+                .anyMatch(p -> p.startsWith("ScaledObject payment"));
+    }
+
+    /** Validates documents with kubernetes-models (deploy/validation, installed from its lock file on first use). */
+    static List<String> schemaProblems(List<JsonNode> documents) throws IOException, InterruptedException {
+        Path validation = Path.of("deploy/validation");
+        if (!validation.resolve("node_modules").toFile().isDirectory()) {
+            run(validation, null, "npm", "ci", "--no-audit", "--no-fund");
+        }
+        String output = run(validation, new ObjectMapper().writeValueAsString(documents), "node", "validate.mjs");
+        return output.isBlank() ? List.of() : List.of(output.strip().split("\\R"));
+    }
+
+    private static String run(Path directory, String stdin, String... command) throws IOException, InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError(command[0] + " (Node.js) is needed to validate deploy/ against the Kubernetes schemas: "
+                    + e.getMessage(), e);
+        }
+        if (stdin != null) {
+            try (var in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        if (exit != 0 && !command[0].equals("node")) {
+            throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
+        }
+        return output;
     }
 
     @Test
