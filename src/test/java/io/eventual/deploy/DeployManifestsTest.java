@@ -58,10 +58,14 @@ class DeployManifestsTest {
             if (kind(d, "ScaledObject", "payment")) {
                 ((ObjectNode) d.at("/spec")).remove("scaleTargetRef");
             }
+            if (kind(d, "StatefulSet", "artemis")) {
+                ((ObjectNode) d.at("/spec/template/spec/containers/0")).put("imagePullPolicyy", "Always");
+            }
             documents.add(d);
         }
         assertThat(schemaProblems(documents)).anyMatch(p -> p.startsWith("Deployment shipping"))
-                .anyMatch(p -> p.startsWith("ScaledObject payment"));
+                .anyMatch(p -> p.startsWith("ScaledObject payment"))
+                .contains("StatefulSet artemis: unknown field .spec.template.spec.containers[0].imagePullPolicyy");
     }
 
     /** Validates documents with kubernetes-models (deploy/validation, installed from its lock file on first use). */
@@ -129,6 +133,8 @@ class DeployManifestsTest {
     void brokenManifestsAreCaught() throws Exception {
         assertThat(broken(d -> kind(d, "Deployment", "payment") ? remove(d, "/spec/template/spec/containers/0", "readinessProbe") : d)
                 .containersAreHardened()).anyMatch(p -> p.contains("payment/function: readiness and liveness probes"));
+        assertThat(broken(d -> kind(d, "StatefulSet", "postgres") ? remove(d, "/spec/template/spec/containers/0/securityContext",
+                "readOnlyRootFilesystem") : d).containersAreHardened()).anyMatch(p -> p.contains("read-only root filesystem"));
         assertThat(broken(d -> kind(d, "Deployment", "payment") ? set(d, "/spec/template/spec/containers/0", "image", "eventual:latest") : d)
                 .containersAreHardened()).anyMatch(p -> p.contains("is not pinned"));
         assertThat(broken(d -> kind(d, "StatefulSet", "postgres") ? set(d, "/spec/selector/matchLabels", "app.kubernetes.io/name", "pg") : d)

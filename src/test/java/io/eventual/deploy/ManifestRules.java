@@ -149,6 +149,9 @@ final class ManifestRules {
                 if (c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)) {
                     problems.add(where + ": must not allow privilege escalation");
                 }
+                if (!c.at("/securityContext/readOnlyRootFilesystem").asBoolean(false)) {
+                    problems.add(where + ": needs a read-only root filesystem");
+                }
             }
         }
         return problems;
