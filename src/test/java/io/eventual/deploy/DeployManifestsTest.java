@@ -145,6 +145,8 @@ class DeployManifestsTest {
                 .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.startsWith("payment: scales on"));
         assertThat(broken(d -> kind(d, "HorizontalPodAutoscaler", "trigger") ? set(d, "/spec/scaleTargetRef", "name", "shipping") : d)
                 .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.contains("an HPA also scales shipping"));
+        assertThat(broken(d -> kind(d, "ScaledObject", "shipping") ? remove(d, "/spec/triggers/0/metadata", "restApiTemplate") : d)
+                .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.contains("must read a multicast queue"));
         assertThat(broken(d -> kind(d, "ScaledObject", "inventory") ? null : d)
                 .scaledObjectsMatchTheCatalogue()).contains("inventory: 0 ScaledObjects, expected 1");
     }

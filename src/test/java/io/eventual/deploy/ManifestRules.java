@@ -104,6 +104,10 @@ final class ManifestRules {
             Set<String> queues = new TreeSet<>();
             for (JsonNode trigger : scaled.get(0).at("/spec/triggers")) {
                 queues.add(trigger.at("/metadata/brokerAddress").asText() + "::" + trigger.at("/metadata/queueName").asText());
+                if (!trigger.at("/metadata/restApiTemplate").asText().contains("routing-type=\"multicast\"")) {
+                    problems.add(function + ": trigger on " + trigger.at("/metadata/queueName").asText()
+                            + " must read a multicast queue (restApiTemplate)");
+                }
                 if (!auths.contains(trigger.at("/authenticationRef/name").asText())) {
                     problems.add(function + ": TriggerAuthentication " + trigger.at("/authenticationRef/name").asText()
                             + " does not exist");

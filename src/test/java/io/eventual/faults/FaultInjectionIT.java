@@ -35,6 +35,7 @@ class FaultInjectionIT {
     static AppProcess saga;
     static AppProcess payment;
     static AppProcess work;
+    static List<AppProcess> processes;
     static Path directory;
     static int expectedPoison;
 
@@ -44,7 +45,7 @@ class FaultInjectionIT {
         infra = LocalInfrastructure.start(directory, 0, 0);
         Map<String, String> config = Batches.config(infra.config());
         System.setProperty("test.amqp-port", Integer.toString(infra.amqpPort()));
-        List<AppProcess> processes = AppProcess.startSplit(config, directory);
+        processes = AppProcess.startSplit(config, directory);
         saga = processes.get(0);
         payment = processes.get(1);
         work = processes.get(2);
@@ -54,10 +55,8 @@ class FaultInjectionIT {
 
     @AfterAll
     static void stopEverything() throws Exception {
-        for (AppProcess p : new AppProcess[] { saga, payment, work }) {
-            if (p != null) {
-                p.stop();
-            }
+        if (processes != null) {
+            processes.forEach(AppProcess::stop);
         }
         if (infra != null) {
             infra.close();

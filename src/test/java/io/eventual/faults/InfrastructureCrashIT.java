@@ -30,6 +30,7 @@ class InfrastructureCrashIT {
     static AppProcess saga;
     static AppProcess payment;
     static AppProcess work;
+    static List<AppProcess> processes;
     static Batches batches;
 
     @BeforeAll
@@ -46,7 +47,7 @@ class InfrastructureCrashIT {
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/eventual",
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + postgresPort + "/eventual");
         Map<String, String> config = Batches.config(infrastructure);
-        List<AppProcess> processes = AppProcess.startSplit(config, directory);
+        processes = AppProcess.startSplit(config, directory);
         saga = processes.get(0);
         payment = processes.get(1);
         work = processes.get(2);
@@ -55,10 +56,8 @@ class InfrastructureCrashIT {
 
     @AfterAll
     static void stop() {
-        for (AppProcess p : new AppProcess[] { saga, payment, work }) {
-            if (p != null) {
-                p.stop();
-            }
+        if (processes != null) {
+            processes.forEach(AppProcess::stop);
         }
         if (host != null) {
             host.destroy();
