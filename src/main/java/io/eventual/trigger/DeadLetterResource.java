@@ -16,6 +16,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.eventual.messaging.DeadLetters;
 import io.smallrye.mutiny.Uni;
 
@@ -30,6 +32,7 @@ public class DeadLetterResource {
         this.deadLetters = deadLetters;
     }
 
+    @Operation(summary = "List dead letters", description = "Newest first, by consumer and event type, paged.")
     @GET
     public Uni<DeadLetters.Page> list(@QueryParam("consumer") String consumer, @QueryParam("type") String type,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
@@ -37,12 +40,14 @@ public class DeadLetterResource {
         return deadLetters.list(Optional.ofNullable(consumer), Optional.ofNullable(type), page, size);
     }
 
+    @Operation(summary = "Read a dead letter", description = "With the reason, attempts, original attributes and body.")
     @GET
     @Path("/{id}")
     public Uni<DeadLetters.DeadLetter> get(@PathParam("id") long id) {
         return deadLetters.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
     }
 
+    @Operation(summary = "Redrive a dead letter", description = "Sends it back to the queue of the consumer that parked it and removes it.")
     @POST
     @Path("/{id}/redrive")
     public Uni<Response> redrive(@PathParam("id") long id) {
@@ -54,6 +59,7 @@ public class DeadLetterResource {
         });
     }
 
+    @Operation(summary = "Discard a dead letter")
     @DELETE
     @Path("/{id}")
     public Uni<Response> discard(@PathParam("id") long id) {

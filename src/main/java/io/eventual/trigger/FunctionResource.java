@@ -12,6 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.eventual.messaging.FunctionRunner;
 
 /** Admin: which functions this process runs, and pausing or resuming their consumers (e.g. for maintenance). */
@@ -25,11 +27,13 @@ public class FunctionResource {
         this.runner = runner;
     }
 
+    @Operation(summary = "Functions of this process", description = "Known and running.")
     @GET
     public Map<String, Set<String>> list() {
         return Map.of("running", runner.running(), "known", runner.known());
     }
 
+    @Operation(summary = "Pause a function", description = "Closes its consumers in this process; its events wait in its queues.")
     @POST
     @Path("/{name}/pause")
     public Response pause(@PathParam("name") String name) {
@@ -38,6 +42,7 @@ public class FunctionResource {
         return Response.noContent().build();
     }
 
+    @Operation(summary = "Resume a function", description = "Opens its consumers in this process.")
     @POST
     @Path("/{name}/resume")
     public Response resume(@PathParam("name") String name) {

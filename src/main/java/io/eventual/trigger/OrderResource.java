@@ -30,6 +30,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.eventual.event.Identifier;
 import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
@@ -92,6 +100,7 @@ public class OrderResource {
     }
 
     /** The order's events in causal order, with the time each hop took, attempts and dead letters. */
+    @Operation(summary = "An order's timeline", description = "Its events in causal order with hop times, attempts and dead letters.")
     @GET
     @Path("/{orderId}/timeline")
     public Uni<OrderTimeline.Timeline> timeline(@PathParam("orderId") String orderId) {
@@ -104,6 +113,7 @@ public class OrderResource {
     }
 
     /** A page that draws the timeline, for people. */
+    @Operation(summary = "An order's timeline as a page", description = "HTML that draws the timeline.")
     @GET
     @Path("/{orderId}/view")
     @Produces(MediaType.TEXT_HTML)
@@ -115,9 +125,22 @@ public class OrderResource {
      * Places an order. With an {@code Idempotency-Key} header, a retry of the same request returns the order created
      * the first time instead of placing another.
      */
+    @Operation(summary = "Place an order", description = "Publishes order.placed once it is durably recorded; the saga takes it from there.")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> place(@HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+    @APIResponse(responseCode = "202", description = "Accepted: order.placed is recorded and will be published",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class),
+                    examples = @ExampleObject(name = "accepted",
+                            value = "{\"orderId\":\"7c0e8f5e-2f51-4c1b-9a1e-0c6f7d2b9a10\",\"status\":\"ACCEPTED\"}")))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request",
+            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
+    public Uni<Response> place(
+            @Parameter(description = "Retries with the same key and body return the first order") @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PlaceOrder.class), examples = @ExampleObject(name = "order", value = """
+                            {"customerId":"c-42","currency":"EUR","priority":"NORMAL",
+                             "items":[{"sku":"SKU-1","name":"Blue mug","quantity":2,"unitPrice":"19.99"}],
+                             "shippingAddress":{"country":"DE","city":"Berlin"}}"""))) byte[] body) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidEventException("Idempotency-Key", "must be 1 to 200 characters");
         }
@@ -141,6 +164,7 @@ public class OrderResource {
     }
 
     /** Lists orders from the order view (CQRS read model), newest first by default. */
+    @Operation(summary = "List orders", description = "From the order view (read model), with filters, sorting, paging and the view's lag.")
     @GET
     public Uni<OrderViews.Page> list(@QueryParam("status") String status, @QueryParam("customerId") String customerId,
             @QueryParam("sort") @DefaultValue("newest") @Pattern(regexp = "newest|oldest") String sort,
@@ -149,6 +173,7 @@ public class OrderResource {
         return views.list(Optional.ofNullable(status), Optional.ofNullable(customerId), sort.equals("newest"), page, size);
     }
 
+    @Operation(summary = "Read an order", description = "Its status, lines, total and every event the saga received or sent.")
     @GET
     @Path("/{orderId}")
     public Uni<OrderView> get(@PathParam("orderId") String orderId) {

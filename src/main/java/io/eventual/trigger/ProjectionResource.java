@@ -8,6 +8,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.eventual.projection.OrderProjector;
 import io.eventual.projection.OrderViews;
 import io.smallrye.mutiny.Uni;
@@ -25,12 +27,14 @@ public class ProjectionResource {
         this.views = views;
     }
 
+    @Operation(summary = "Order view lag", description = "Events recorded but not yet in the view, and the age of the oldest.")
     @GET
     public Uni<OrderViews.Lag> lag() {
         return views.lag();
     }
 
     /** Replays the whole store into a fresh view and swaps it in; the live view keeps serving meanwhile. */
+    @Operation(summary = "Rebuild the order view", description = "Replays the store into a fresh view and swaps it in.")
     @POST
     @Path("/rebuild")
     public Uni<Map<String, Long>> rebuild() {
