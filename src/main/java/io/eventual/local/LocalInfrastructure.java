@@ -39,12 +39,15 @@ public final class LocalInfrastructure implements AutoCloseable {
     static final String EXPIRED = "ExpiryQueue";
 
     private final Path directory;
-    private final int amqpPort;
+    /** Chosen at random (requested as 0): a port taken meanwhile by someone else is replaced by another. */
+    private final boolean anyAmqpPort;
+    private int amqpPort;
     private final int postgresPort;
     private EmbeddedActiveMQ broker;
     private EmbeddedPostgres postgres;
 
-    private LocalInfrastructure(Path directory, int amqpPort, int postgresPort) {
+    private LocalInfrastructure(Path directory, int amqpPort, int postgresPort, boolean anyAmqpPort) {
+        this.anyAmqpPort = anyAmqpPort;
         this.directory = directory;
         this.amqpPort = amqpPort;
         this.postgresPort = postgresPort;
@@ -53,7 +56,7 @@ public final class LocalInfrastructure implements AutoCloseable {
     /** Starts both servers; a port of 0 picks a free one. */
     public static LocalInfrastructure start(Path directory, int amqpPort, int postgresPort) throws Exception {
         LocalInfrastructure infra = new LocalInfrastructure(directory, amqpPort == 0 ? freePort() : amqpPort,
-                postgresPort == 0 ? freePort() : postgresPort);
+                postgresPort == 0 ? freePort() : postgresPort, amqpPort == 0);
         infra.startPostgres();
         infra.startBroker();
         return infra;
@@ -81,6 +84,39 @@ public final class LocalInfrastructure implements AutoCloseable {
     }
 
     public synchronized void startBroker() throws Exception {
+        for (int attempt = 1;; attempt++) {
+            EmbeddedActiveMQ started = new EmbeddedActiveMQ().setConfiguration(brokerConfiguration());
+            started.start();
+            if (listening(started)) {
+                broker = started;
+                return;
+            }
+            started.stop();
+            if (!anyAmqpPort || attempt == 5) {
+                throw new IllegalStateException("the embedded broker cannot listen on AMQP port " + amqpPort);
+            }
+            amqpPort = freePort();
+        }
+    }
+
+    /** The acceptor binds after start() returns; a port taken since it was chosen shows up here. */
+    private static boolean listening(EmbeddedActiveMQ broker) throws InterruptedException {
+        var server = broker.getActiveMQServer();
+        server.waitForActivation(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (int i = 0; i < 100; i++) {
+            var acceptor = server.getRemotingService().getAcceptor("amqp");
+            if (acceptor != null && acceptor.isStarted()) {
+                return true;
+            }
+            if (!server.isStarted()) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private Configuration brokerConfiguration() throws Exception {
         Configuration config = new ConfigurationImpl()
                 .setName("eventual-local")
                 .setPersistenceEnabled(true)
@@ -123,8 +159,7 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .addRoutingType(RoutingType.MULTICAST)
                 .addQueueConfiguration(QueueConfiguration.of(Recorder.QUEUE).setAddress(Recorder.ADDRESS)
                         .setRoutingType(RoutingType.MULTICAST).setDurable(true)));
-        broker = new EmbeddedActiveMQ().setConfiguration(config);
-        broker.start();
+        return config;
     }
 
     public synchronized void stopBroker() throws Exception {
