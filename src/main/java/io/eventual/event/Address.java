@@ -9,8 +9,4 @@ public record Address(
         @Size(max = 100) String city,
         @Size(max = 20) String postalCode,
         @Size(max = 200) String street) {
-
-    public static Address country(String country) {
-        return new Address(country, null, null, null);
-    }
 }

@@ -11,8 +11,4 @@ public record Money(@NotNull @PositiveOrZero BigDecimal amount, @NotNull @Curren
     public static Money of(BigDecimal amount, String currency) {
         return new Money(amount, currency);
     }
-
-    public boolean exceeds(Money other) {
-        return amount.compareTo(other.amount) > 0;
-    }
 }

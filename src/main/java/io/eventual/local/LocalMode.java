@@ -54,10 +54,10 @@ final class LocalMode {
     }
 
     private static boolean configured(String key) {
-        String env = key.toUpperCase().replaceAll("[^A-Z0-9]", "_");
-        return System.getProperty(key) != null || System.getenv(env) != null;
+        return setting(key, null) != null;
     }
 
+    /** A system property, else its environment variable (MicroProfile Config naming), else the default. */
     private static String setting(String key, String defaultValue) {
         String env = key.toUpperCase().replaceAll("[^A-Z0-9]", "_");
         return System.getProperty(key, System.getenv().getOrDefault(env, defaultValue));

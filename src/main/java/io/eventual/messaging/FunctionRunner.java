@@ -13,7 +13,6 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import io.eventual.event.EventType;
 import io.quarkus.runtime.StartupEvent;
 
 /** Opens a consumer for every queue of the functions this process runs (config {@code eventual.functions}). */
@@ -86,14 +85,5 @@ public class FunctionRunner {
             throw new IllegalArgumentException("no function " + name + "; known: " + functions.keySet());
         }
         return function;
-    }
-
-    /** Every queue the catalogue declares, for tools that configure a broker. */
-    public static Set<String> queues() {
-        Set<String> queues = new TreeSet<>();
-        for (EventType type : EventType.values()) {
-            type.consumers().forEach(function -> queues.add(type.queue(function)));
-        }
-        return queues;
     }
 }

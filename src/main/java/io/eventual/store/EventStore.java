@@ -55,10 +55,6 @@ public class EventStore {
                         : version(conn, streamId).chain(version -> insert(conn, streamId, version, List.of(event)))));
     }
 
-    public Uni<Integer> version(String streamId) {
-        return pool.withConnection(conn -> version(conn, streamId));
-    }
-
     /** The stream's events with a version above {@code afterVersion}, in order. */
     public Uni<List<StoredEvent>> readStream(String streamId, int afterVersion) {
         return pool.preparedQuery("select " + StoredEvent.COLUMNS + " from event_store where stream_id = $1 and version > $2 "
@@ -89,27 +85,23 @@ public class EventStore {
                         state = read(row.getString("state"), fold.stateType());
                     }
                     S start = state;
-                    return readStream(streamId, version).map(tail -> {
-                        S folded = start;
-                        for (StoredEvent event : tail) {
-                            if (event.version() <= upToVersion) {
-                                folded = fold.apply(folded, event);
-                            }
-                        }
-                        return folded;
-                    });
+                    return readStream(streamId, version).map(tail -> fold(fold, start, tail, upToVersion));
                 });
     }
 
     /** Folds a stream from its first event, ignoring snapshots. */
     public <S> Uni<S> loadFromStart(String streamId, StreamFold<S> fold) {
-        return readStream(streamId, 0).map(events -> {
-            S state = fold.initial(streamId);
-            for (StoredEvent event : events) {
-                state = fold.apply(state, event);
+        return readStream(streamId, 0).map(events -> fold(fold, fold.initial(streamId), events, Integer.MAX_VALUE));
+    }
+
+    private static <S> S fold(StreamFold<S> fold, S state, List<StoredEvent> events, int upToVersion) {
+        S folded = state;
+        for (StoredEvent event : events) {
+            if (event.version() <= upToVersion) {
+                folded = fold.apply(folded, event);
             }
-            return state;
-        });
+        }
+        return folded;
     }
 
     /** Stores the state of {@code streamId} as of {@code version}. */
