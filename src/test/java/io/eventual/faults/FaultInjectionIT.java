@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.eventual.local.LocalInfrastructure;
+import io.eventual.testing.AppProcess;
 
 /**
  * Real faults against real processes: the saga, payment and inventory+shipping functions run as separate packaged
@@ -154,8 +155,8 @@ class FaultInjectionIT {
     @Test
     @Order(8)
     void competingInstancesOfTheSameFunctions() throws Exception {
-        AppProcess saga2 = new AppProcess("saga-2", AppProcess.freePort(), saga.config(), directory);
-        AppProcess payment2 = new AppProcess("payment-2", AppProcess.freePort(), payment.config(), directory);
+        AppProcess saga2 = new AppProcess("saga-2", AppProcess.freePort(), saga.config(), AppProcess.TEST_JVM, directory);
+        AppProcess payment2 = new AppProcess("payment-2", AppProcess.freePort(), payment.config(), AppProcess.TEST_JVM, directory);
         saga2.start();
         payment2.start();
         try {

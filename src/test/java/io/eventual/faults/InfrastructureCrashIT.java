@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.eventual.testing.AppProcess;
+
 /**
  * The embedded broker and database of dev mode, killed with SIGKILL mid-batch and started again on the same data:
  * nothing that was accepted is lost, and every accepted order finishes.

@@ -1,4 +1,4 @@
-package io.eventual.faults;
+package io.eventual.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,20 +14,25 @@ import java.util.List;
 import java.util.Map;
 
 /** One packaged eventual process (java -jar target/quarkus-app/quarkus-run.jar), which a test can kill -9. */
-final class AppProcess {
+public final class AppProcess {
+
+    /** JVM options of the fault suites' processes: small heap, quick start. */
+    public static final List<String> TEST_JVM = List.of("-Xmx192m", "-XX:TieredStopAtLevel=1");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final String name;
-    final int port;
+    public final String name;
+    public final int port;
     private final Map<String, String> config;
+    private final List<String> jvmOptions;
     private final Path log;
     private Process process;
 
-    AppProcess(String name, int port, Map<String, String> config, Path logDirectory) {
+    public AppProcess(String name, int port, Map<String, String> config, List<String> jvmOptions, Path logDirectory) {
         this.name = name;
         this.port = port;
         this.config = config;
+        this.jvmOptions = jvmOptions;
         this.log = logDirectory.resolve(name + ".log");
     }
 
@@ -35,38 +40,37 @@ final class AppProcess {
      * The split deployment the fault suites run: saga, payment, and inventory+shipping (whose HTTP port the tests use),
      * each its own process, started and ready.
      */
-    static List<AppProcess> startSplit(Map<String, String> config, Path logDirectory) throws IOException {
+    public static List<AppProcess> startSplit(Map<String, String> config, Path logDirectory) throws IOException {
         List<AppProcess> processes = List.of(
-                new AppProcess("saga", freePort(), with(config, "eventual.functions", "saga"), logDirectory),
-                new AppProcess("payment", freePort(), with(config, "eventual.functions", "payment"), logDirectory),
+                new AppProcess("saga", freePort(), with(config, "eventual.functions", "saga"), TEST_JVM, logDirectory),
+                new AppProcess("payment", freePort(), with(config, "eventual.functions", "payment"), TEST_JVM, logDirectory),
                 new AppProcess("inventory-shipping", freePort(), with(config, "eventual.functions", "inventory,shipping"),
-                        logDirectory));
+                        TEST_JVM, logDirectory));
         processes.forEach(AppProcess::start);
         processes.forEach(AppProcess::awaitReady);
         return processes;
     }
 
-    static Map<String, String> with(Map<String, String> config, String key, String value) {
+    public static Map<String, String> with(Map<String, String> config, String key, String value) {
         Map<String, String> copy = new java.util.LinkedHashMap<>(config);
         copy.put(key, value);
         return copy;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    Map<String, String> config() {
+    public Map<String, String> config() {
         return config;
     }
 
-    void start() {
+    public void start() {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx192m");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + port);
         command.add("-jar");
@@ -79,23 +83,31 @@ final class AppProcess {
         }
     }
 
-    void awaitReady() {
+    public void awaitReady() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .failFast(name + " exited; see " + log, () -> !process.isAlive())
                 .until(() -> status("/q/health/ready") == 200);
     }
 
     /** SIGKILL: no shutdown hooks, no graceful close, whatever was in flight is cut off. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitFor();
     }
 
-    void stop() {
+    public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
             waitFor();
         }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
     }
 
     private void waitFor() {

@@ -1,0 +1,33 @@
+package io.eventual.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Keeps the benchmark command from rotting: a seconds-long run must write its figures. Their values are not judged. */
+class BenchmarkSmokeIT {
+
+    @Test
+    void aTinyRunWritesEveryFigure() throws Exception {
+        Path out = Path.of("target/benchmark-smoke");
+        Benchmark.run(Options.parse("--smoke", "--out", out.toString()));
+
+        JsonNode results = new ObjectMapper().readTree(out.resolve("benchmark.json").toFile());
+        assertThat(results.path("steps")).hasSizeGreaterThanOrEqualTo(3);
+        for (JsonNode step : results.path("steps")) {
+            assertThat(step.path("endToEnd").path("p99").isNumber()).as("p99 of %s", step.path("label")).isTrue();
+            assertThat(step.path("hops").size()).as("hops of %s", step.path("label")).isPositive();
+        }
+        assertThat(results.path("limits").path("commitsPerSecond").asDouble()).isPositive();
+        assertThat(results.path("limits").path("brokerRoundTripsPerSecond").asDouble()).isPositive();
+        assertThat(results.path("targets").path("peakRssMiB").isNumber()).isTrue();
+        assertThat(Files.readString(out.resolve("benchmark.md"))).contains("| step |", "Physical limits");
+        assertThat(Files.size(out.resolve("latency-throughput.png"))).isPositive();
+    }
+}
