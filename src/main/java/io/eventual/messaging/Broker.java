@@ -56,12 +56,15 @@ public class Broker {
     private final class Consumer implements Subscription {
         final String queue;
         final Function<Delivery, Uni<Void>> handler;
+        /** The event loop this queue's messages are handled on: queues are spread over all of them. */
+        final Context context;
         volatile AmqpReceiver receiver;
         volatile boolean cancelled;
 
         Consumer(String queue, Function<Delivery, Uni<Void>> handler) {
             this.queue = queue;
             this.handler = handler;
+            this.context = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
         }
 
         String queue() {
@@ -221,7 +224,7 @@ public class Broker {
 
     /** One message at a time per queue, so the events of one order on one queue are applied in order. */
     private void handle(AmqpReceiver receiver, Context connectionContext, Consumer consumer, AmqpMessage message) {
-        Contexts.onNewContext(connectionContext, () -> consumer.handler().apply(delivery(consumer.queue(), message)))
+        Contexts.onNewContext(consumer.context, () -> consumer.handler().apply(delivery(consumer.queue(), message)))
                 .subscribe().with(
                         done -> connectionContext.runOnContext(v -> {
                             message.accepted();
