@@ -34,6 +34,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public final class LocalInfrastructure implements AutoCloseable {
 
     public static final String DATABASE = "eventual";
+    /** Same as the deployed broker's journal-buffer-timeout (deploy/base/artemis/broker.xml). */
+    static final int JOURNAL_BUFFER_TIMEOUT_NANOS = 500_000;
     /** Where the broker itself parks messages it gave up on (eventual's own dead letters are in PostgreSQL). */
     static final String DEAD_LETTERS = "DLQ";
     static final String EXPIRED = "ExpiryQueue";
@@ -121,6 +123,8 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .setName("eventual-local")
                 .setPersistenceEnabled(true)
                 .setJournalType(JournalType.NIO)
+                // Every durable send waits for the journal's next sync; NIO's default 3.3 ms buffer is meant for slow disks.
+                .setJournalBufferTimeout_NIO(JOURNAL_BUFFER_TIMEOUT_NANOS)
                 .setJournalDirectory(directory.resolve("broker/journal").toString())
                 .setBindingsDirectory(directory.resolve("broker/bindings").toString())
                 .setPagingDirectory(directory.resolve("broker/paging").toString())
