@@ -35,7 +35,7 @@ record Options(
               --step 20s           length of each step       --warmup 30s   warm-up before measuring
               --limits 5s          length of each physical-limit measurement
               --out target/benchmark   where benchmark.json, benchmark.md and latency-throughput.png go
-              --jvm "-Xmx256m"     JVM options of the application process
+              --jvm -Xmx192m,-XX:+UseSerialGC   JVM options of the application process (comma separated)
               --jfr                record a JFR profile of the application process (app.jfr in --out)
               --url http://host:8080 --amqp host:5672 --jdbc jdbc:postgresql://host/db?user=..&password=..
                                    drive a running deployment instead of starting one
@@ -50,7 +50,7 @@ record Options(
         Duration warmup = Duration.ofSeconds(30);
         Duration limits = Duration.ofSeconds(5);
         Path out = Path.of("target/benchmark");
-        List<String> jvm = List.of("-Xmx256m");
+        List<String> jvm = List.of("-Xmx192m", "-XX:+UseSerialGC");
         String url = null;
         String amqp = null;
         String jdbc = null;
@@ -76,7 +76,7 @@ record Options(
                         case "--warmup" -> warmup = seconds(value);
                         case "--limits" -> limits = seconds(value);
                         case "--out" -> out = Path.of(value);
-                        case "--jvm" -> jvm = Arrays.stream(value.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+                        case "--jvm" -> jvm = Arrays.stream(value.trim().split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
                         case "--url" -> url = value;
                         case "--amqp" -> amqp = value;
                         case "--jdbc" -> jdbc = value;
