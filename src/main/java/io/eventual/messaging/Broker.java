@@ -135,14 +135,18 @@ public class Broker {
         return connection != null && sender != null && !connection.isDisconnected();
     }
 
-    /** Publishes one CloudEvent (binary content mode) to {@code address}; completes when the broker has accepted it. */
-    public Uni<Void> publish(String address, Map<String, String> attributes, String data) {
+    /**
+     * Publishes one CloudEvent (binary content mode) to {@code address}, with the W3C trace context of its publishing as
+     * plain application properties; completes when the broker has accepted it.
+     */
+    public Uni<Void> publish(String address, Map<String, String> attributes, Map<String, String> traceContext, String data) {
         AmqpSender current = sender;
         if (current == null || !isConnected()) {
             return Uni.createFrom().failure(new IllegalStateException("not connected to the broker"));
         }
         JsonObject properties = new JsonObject();
         attributes.forEach((name, value) -> properties.put(CLOUD_EVENTS_PREFIX + name, value));
+        traceContext.forEach(properties::put);
         AmqpMessage message = AmqpMessage.create()
                 .address(address)
                 .durable(true)
@@ -241,15 +245,21 @@ public class Broker {
 
     private static Delivery delivery(String queue, AmqpMessage message) {
         Map<String, String> attributes = new HashMap<>();
+        Map<String, String> traceContext = new HashMap<>();
         JsonObject properties = message.applicationProperties();
         if (properties != null) {
             properties.forEach(entry -> {
-                if (entry.getKey().startsWith(CLOUD_EVENTS_PREFIX) && entry.getValue() != null) {
+                if (entry.getValue() == null) {
+                    return;
+                }
+                if (entry.getKey().startsWith(CLOUD_EVENTS_PREFIX)) {
                     attributes.put(entry.getKey().substring(CLOUD_EVENTS_PREFIX.length()), entry.getValue().toString());
+                } else if (entry.getKey().equals(Tracing.TRACEPARENT) || entry.getKey().equals(Tracing.TRACESTATE)) {
+                    traceContext.put(entry.getKey(), entry.getValue().toString());
                 }
             });
         }
-        return new Delivery(queue, attributes, message.contentType(), body(message));
+        return new Delivery(queue, attributes, message.contentType(), body(message), traceContext);
     }
 
     private static byte[] body(AmqpMessage message) {

@@ -26,10 +26,13 @@ public class FunctionRunner {
     private final Broker broker;
     private final Inbox inbox;
 
-    FunctionRunner(Instance<EventFunction> functions, Broker broker, Inbox inbox) {
+    private final ConsumerMetrics metrics;
+
+    FunctionRunner(Instance<EventFunction> functions, Broker broker, Inbox inbox, ConsumerMetrics metrics) {
         functions.forEach(f -> this.functions.put(f.name(), f));
         this.broker = broker;
         this.inbox = inbox;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent ignored, MessagingConfig config) {
@@ -64,6 +67,7 @@ public class FunctionRunner {
                 throw new IllegalStateException(name + " handles " + type
                         + " but the event catalogue does not list it as a consumer");
             }
+            metrics.declare(name, type.typeName());
             subscriptions.add(broker.consume(type.fqqn(name), delivery -> inbox.deliver(name, handler, delivery)));
         });
         function.queues().forEach((queue, handler) -> subscriptions.add(broker.consume(queue, handler)));

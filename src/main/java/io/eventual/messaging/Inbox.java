@@ -1,22 +1,32 @@
 package io.eventual.messaging;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.InvalidEventException;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Gives every consumer the same guarantees, whatever it does: an event is decoded and validated, applied at most once
  * per consumer (its id is recorded in the same transaction as the effect and the emitted events), retried with
- * backoff when handling fails, and parked as a dead letter when it is invalid or keeps failing.
+ * backoff when handling fails, and parked as a dead letter when it is invalid or keeps failing. Each delivery is one
+ * span of the order's trace, is counted, and its log lines carry the order, event, correlation and function.
  */
 @ApplicationScoped
 public class Inbox {
+
+    private static final Logger LOG = Logger.getLogger(Inbox.class);
 
     private final EventCodec codec;
     private final ProcessedEvents processed;
@@ -24,28 +34,61 @@ public class Inbox {
     private final OutboxRelay relay;
     private final DeadLetters deadLetters;
     private final MessagingConfig.Retry retry;
+    private final ConsumerMetrics metrics;
+    private final Tracing tracing;
 
     Inbox(EventCodec codec, ProcessedEvents processed, Outbox outbox, OutboxRelay relay, DeadLetters deadLetters,
-            MessagingConfig config) {
+            MessagingConfig config, ConsumerMetrics metrics, Tracing tracing) {
         this.codec = codec;
         this.processed = processed;
         this.outbox = outbox;
         this.relay = relay;
         this.deadLetters = deadLetters;
         this.retry = config.retry();
+        this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     public Uni<Void> deliver(String consumer, EventHandler handler, Delivery delivery) {
+        String type = delivery.attributes().get("type");
+        logContext(consumer, delivery);
+        metrics.received(consumer, type);
+        Span span = tracing.consuming(consumer, delivery);
+        if (span.getSpanContext().isValid()) {
+            MDC.put("traceId", span.getSpanContext().getTraceId());
+        }
+        Timer.Sample timer = metrics.start();
+        return handle(consumer, handler, delivery, type, span)
+                .onTermination().invoke((ignored, error, cancelled) -> {
+                    metrics.handled(timer, consumer, type);
+                    span.end();
+                });
+    }
+
+    private Uni<Void> handle(String consumer, EventHandler handler, Delivery delivery, String type, Span span) {
         Event event;
         try {
             event = decode(delivery);
         } catch (InvalidEventException e) {
-            return deadLetters.park(consumer, delivery, "invalid event: " + e.getMessage(), 1);
+            return park(consumer, delivery, type, span, "invalid", "invalid event: " + e.getMessage(), 1);
         }
+        put("orderId", event.subject());
+        put("correlationId", event.correlationId());
+        Context trace = Context.root().with(span);
         AtomicInteger attempts = new AtomicInteger();
-        Uni<Void> attempt = Uni.createFrom().deferred(() -> Panache.withTransaction(() -> processed
-                .firstTime(consumer, event.id(), attempts.incrementAndGet())
-                .chain(first -> first ? handler.handle(event).chain(outbox::append) : Uni.createFrom().voidItem())));
+        AtomicBoolean first = new AtomicBoolean();
+        Uni<Void> attempt = Uni.createFrom().deferred(() -> {
+            if (attempts.incrementAndGet() > 1) {
+                metrics.retried(consumer, type);
+            }
+            return Transactions.withTransaction(() -> processed.firstTime(consumer, event.id(), attempts.get())
+                    .invoke(first::set)
+                    .chain(isFirst -> isFirst ? handler.handle(event).chain(events -> outbox.append(events, trace))
+                            : Uni.createFrom().voidItem()));
+        }).onFailure().invoke(error -> {
+            metrics.failed(consumer, type);
+            LOG.debugf("attempt %d at %s failed: %s", attempts.get(), event.id(), error);
+        });
         // An outage or a lost race is not the event's fault: wait it out rather than count it as a failed attempt.
         Uni<Void> patient = attempt.onFailure(Failures::isTransient).retry()
                 .withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely();
@@ -54,10 +97,40 @@ public class Inbox {
                         .atMost(retry.attempts() - 1)
                 : patient;
         return withRetries
-                .invoke(relay::wake)
+                .invoke(() -> {
+                    if (first.get()) {
+                        metrics.applied(consumer, type);
+                    } else {
+                        metrics.duplicate(consumer, type);
+                        LOG.debugf("%s already applied %s: skipped", consumer, event.id());
+                    }
+                    relay.wake();
+                })
                 .onFailure().recoverWithUni(error -> error instanceof RejectedEventException
-                        ? deadLetters.park(consumer, delivery, "rejected: " + error.getMessage(), 1)
-                        : deadLetters.park(consumer, delivery, describe(error), retry.attempts()));
+                        ? park(consumer, delivery, type, span, "rejected", "rejected: " + error.getMessage(), 1)
+                        : park(consumer, delivery, type, span, "exhausted", describe(error), retry.attempts()));
+    }
+
+    private Uni<Void> park(String consumer, Delivery delivery, String type, Span span, String why, String reason,
+            int attempts) {
+        metrics.deadLettered(consumer, type, why);
+        span.setStatus(StatusCode.ERROR, reason);
+        return deadLetters.park(consumer, delivery, reason, attempts);
+    }
+
+    /** Every log line written while handling this delivery (on its own Vert.x context) carries these. */
+    private static void logContext(String consumer, Delivery delivery) {
+        MDC.put("function", consumer);
+        put("eventId", delivery.attributes().get("id"));
+        put("eventType", delivery.attributes().get("type"));
+        put("orderId", delivery.attributes().get("subject"));
+        put("correlationId", delivery.attributes().getOrDefault(EventCodec.CORRELATION_ID, delivery.attributes().get("id")));
+    }
+
+    private static void put(String key, String value) {
+        if (value != null) {
+            MDC.put(key, value);
+        }
     }
 
     private Event decode(Delivery delivery) {

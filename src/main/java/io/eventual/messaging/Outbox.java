@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -32,27 +33,34 @@ public class Outbox {
     /** PostgreSQL channel notified when a transaction that wrote to the outbox commits. */
     static final String CHANNEL = "eventual_outbox";
 
-    /** Appends {@code events} in order; must run inside a Panache transaction. */
+    /** Appends {@code events} in order, in the current trace; must run inside a Panache transaction. */
     public Uni<Void> append(List<Event> events) {
+        return append(events, Context.current());
+    }
+
+    /** Appends {@code events} in order, stored with {@code trace} to continue; must run inside a Panache transaction. */
+    public Uni<Void> append(List<Event> events, Context trace) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         // NOTIFY is delivered on commit, waking the relays of every process.
         return Multi.createFrom().iterable(events)
-                .onItem().transformToUniAndConcatenate(this::append)
+                .onItem().transformToUniAndConcatenate(event -> append(event, Tracing.carrier(trace)))
                 .collect().last()
                 .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery("notify " + CHANNEL).executeUpdate()))
                 .replaceWithVoid();
     }
 
-    private Uni<Integer> append(Event event) {
+    private Uni<Integer> append(Event event, Map<String, String> traceContext) {
+        Map<String, String> attributes = codec.attributes(event);
+        attributes.putAll(traceContext);
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("insert into outbox (event_id, type, subject, attributes, data) "
                         + "values (:id, :type, :subject, :attributes, :data)")
                 .setParameter("id", event.id())
                 .setParameter("type", event.type().typeName())
                 .setParameter("subject", event.subject())
-                .setParameter("attributes", json(codec.attributes(event)))
+                .setParameter("attributes", json(attributes))
                 .setParameter("data", codec.dataAsString(event.data()))
                 .executeUpdate());
     }

@@ -13,6 +13,11 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -48,11 +53,18 @@ public class OutboxRelay {
     private long timer = -1;
     private PgSubscriber subscriber;
 
-    OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config) {
+    private final Tracing tracing;
+    private final Timer publishLatency;
+
+    OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry) {
         this.pool = pool;
         this.broker = broker;
         this.vertx = vertx;
         this.config = config.outbox();
+        this.tracing = tracing;
+        this.publishLatency = Timer.builder("eventual.outbox.publish.latency")
+                .description("From the transaction that wrote an event to the broker accepting it")
+                .publishPercentileHistogram().register(registry);
     }
 
     void start(@Observes StartupEvent ignored, io.vertx.mutiny.core.Vertx mutinyVertx,
@@ -79,6 +91,18 @@ public class OutboxRelay {
         }
     }
 
+    /** Events waiting to be published, and the age of the oldest in seconds. */
+    public record Backlog(long events, double oldestSeconds) {
+    }
+
+    public Uni<Backlog> backlog() {
+        return pool.query("select count(*) as events, coalesce(extract(epoch from now() - min(created_at)), 0) as seconds from outbox")
+                .execute().map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Backlog(row.getLong("events"), row.getNumeric("seconds").doubleValue());
+                });
+    }
+
     /** Asks for a publishing round; cheap to call often, at most one round runs at a time. */
     public void wake() {
         if (stopped || !broker.isConnected()) {
@@ -103,7 +127,8 @@ public class OutboxRelay {
     private Uni<Integer> publishBatch(SqlConnection conn) {
         return conn.preparedQuery("select pg_try_advisory_xact_lock($1) as locked").execute(Tuple.of(LOCK_KEY))
                 .chain(lock -> lock.iterator().next().getBoolean("locked")
-                        ? conn.preparedQuery("select position, coalesce(address, type) as address, attributes, data from outbox order by position limit $1")
+                        ? conn.preparedQuery("select position, coalesce(address, type) as address, attributes, data, created_at from outbox "
+                                + "order by position limit $1")
                                 .execute(Tuple.of(config.batchSize()))
                                 .chain(rows -> publish(conn, rows))
                         : Uni.createFrom().item(0));
@@ -115,7 +140,7 @@ public class OutboxRelay {
         for (Row row : rows) {
             positions.add(row.getLong("position"));
             // Each publish is sent at once, back to back on one link, so the broker receives them in outbox order.
-            acks.add(broker.publish(row.getString("address"), attributes(row), row.getString("data")));
+            acks.add(publish(row));
         }
         if (positions.isEmpty()) {
             return Uni.createFrom().item(0);
@@ -124,6 +149,22 @@ public class OutboxRelay {
                 .chain(() -> conn.preparedQuery("delete from outbox where position = any($1)")
                         .execute(Tuple.of(positions.toArray(new Long[0]))))
                 .map(deleted -> positions.size());
+    }
+
+    private Uni<Void> publish(Row row) {
+        String address = row.getString("address");
+        Map<String, String> attributes = attributes(row);
+        Span span = tracing.publishing(address, attributes);
+        java.time.OffsetDateTime written = row.getOffsetDateTime("created_at");
+        return broker.publish(address, attributes, Tracing.carrier(Context.root().with(span)), row.getString("data"))
+                .onItemOrFailure().invoke((ok, error) -> {
+                    if (error == null) {
+                        publishLatency.record(java.time.Duration.between(written, java.time.OffsetDateTime.now()));
+                    } else {
+                        span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+                    }
+                    span.end();
+                });
     }
 
     private static Map<String, String> attributes(Row row) {

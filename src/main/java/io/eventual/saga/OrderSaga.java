@@ -89,8 +89,9 @@ public class OrderSaga implements EventFunction {
 
     private final SagaEngine<OrderPlaced> engine;
 
-    OrderSaga(ObjectMapper mapper, SagaConfig config) {
-        this.engine = new SagaEngine<>(FLOW, mapper, SOURCE, config);
+    OrderSaga(ObjectMapper mapper, SagaConfig config, SagaMetrics metrics) {
+        this.engine = new SagaEngine<>(FLOW, mapper, SOURCE, config, metrics);
+        metrics.declare(FLOW);
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.eventual.event.Event;
 import io.eventual.event.EventData;
 import io.eventual.event.Failure;
 import io.eventual.event.Priority;
+import io.eventual.messaging.Transactions;
 import io.eventual.saga.SagaDefinition.Step;
 
 /**
@@ -38,12 +39,14 @@ final class SagaEngine<D extends EventData> {
     private final ObjectMapper mapper;
     private final String source;
     private final SagaConfig config;
+    private final SagaMetrics metrics;
 
-    SagaEngine(SagaDefinition<D> definition, ObjectMapper mapper, String source, SagaConfig config) {
+    SagaEngine(SagaDefinition<D> definition, ObjectMapper mapper, String source, SagaConfig config, SagaMetrics metrics) {
         this.definition = definition;
         this.mapper = mapper;
         this.source = source;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** A new instance for the starting event, and the first step's command. */
@@ -57,6 +60,7 @@ final class SagaEngine<D extends EventData> {
         saga.createdAt = Instant.now();
         record(saga, started, HistoryEntry.RECEIVED);
         enter(saga, 0, started.id(), emitted);
+        Transactions.afterCommit(() -> metrics.started(definition.name()));
         return saga;
     }
 
@@ -113,6 +117,7 @@ final class SagaEngine<D extends EventData> {
         }
         if (COMPENSATING.equals(saga.status)) {
             recordTimer(saga, "compensation");
+            Transactions.afterCommit(() -> metrics.timedOut(definition.name(), "compensation"));
             for (Step<D> step : definition.steps()) {
                 step.compensation().filter(c -> names(saga.awaiting).contains(c.confirmedBy().typeName()))
                         .ifPresent(c -> emit(saga, c.payload().apply(data(saga)), null, emitted));
@@ -123,6 +128,7 @@ final class SagaEngine<D extends EventData> {
         Step<D> step = definition.steps().get(saga.step);
         if (step.pendingStatus().equals(saga.status)) {
             recordTimer(saga, step.name());
+            Transactions.afterCommit(() -> metrics.timedOut(definition.name(), step.name()));
             giveUp(saga, saga.step, step.name() + " timed out after " + timeout(step).toSeconds() + "s", null, emitted);
         }
         return emitted;
@@ -168,6 +174,11 @@ final class SagaEngine<D extends EventData> {
         } else {
             saga.status = COMPLETED;
             saga.deadline = null;
+            Duration took = Duration.between(saga.createdAt, Instant.now());
+            Transactions.afterCommit(() -> {
+                metrics.completed(definition.name(), took);
+                LOG.infof("%s %s completed in %d ms", definition.name(), saga.id, took.toMillis());
+            });
             emit(saga, definition.completion(data), causationId, emitted);
         }
     }
@@ -188,6 +199,13 @@ final class SagaEngine<D extends EventData> {
     private void cancel(SagaInstance saga, String causationId, List<Event> emitted) {
         saga.status = CANCELLED;
         saga.deadline = null;
+        Duration took = Duration.between(saga.createdAt, Instant.now());
+        String reason = saga.reason == null ? "unknown" : saga.reason.replaceFirst("^(\\S+ (failed|timed out)).*", "$1");
+        Transactions.afterCommit(() -> {
+            metrics.cancelled(definition.name(), reason, took);
+            // A business outcome, not an error: no stack trace.
+            LOG.infof("%s %s cancelled after %d ms: %s", definition.name(), saga.id, took.toMillis(), saga.reason);
+        });
         emit(saga, definition.cancellation(data(saga), saga.reason), causationId, emitted);
     }
 

@@ -12,6 +12,7 @@ import io.eventual.messaging.Contexts;
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.Outbox;
 import io.eventual.messaging.OutboxRelay;
+import io.eventual.messaging.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -57,7 +58,7 @@ class SagaTimeouts {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        Contexts.onNewContext(vertx.getOrCreateContext(), () -> Panache.withTransaction(this::expireDue))
+        Contexts.onNewContext(vertx.getOrCreateContext(), () -> Transactions.withTransaction(this::expireDue))
                 .subscribe().with(expired -> {
                     running.set(false);
                     if (expired > 0) {

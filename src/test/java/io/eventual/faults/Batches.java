@@ -53,6 +53,8 @@ final class Batches {
         config.put("eventual.saga.timeouts.payment", "10s");
         config.put("eventual.saga.compensation-timeout", "5s");
         config.put("eventual.saga.timeout-check-interval", "200ms");
+        // As in Kubernetes: JSON log lines, which a test reads back.
+        config.put("quarkus.log.console.json.enabled", "true");
         SKUS.forEach(sku -> config.put("eventual.inventory.initial-stock." + sku, Integer.toString(STOCK)));
         return config;
     }

@@ -65,6 +65,29 @@ class FaultInjectionIT {
     }
 
     @Test
+    @Order(0)
+    void processesLogJsonLinesCarryingTheOrderTheyAreAbout() throws Exception {
+        String orderId = batches.place("json-log", batches.order("json-log", 3));
+        batches.awaitTerminal(List.of(orderId));
+
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(saga.log())) {
+                if (line.startsWith("{")) {
+                    lines.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+                }
+            }
+            assertThat(lines).as("JSON log lines of the saga process").isNotEmpty();
+            assertThat(lines).anySatisfy(json -> {
+                assertThat(json.path("message").asText()).contains(orderId + " completed");
+                assertThat(json.path("mdc").path("orderId").asText()).isEqualTo(orderId);
+                assertThat(json.path("mdc").path("function").asText()).isEqualTo("saga");
+                assertThat(json.path("mdc").path("correlationId").asText()).isNotBlank();
+            });
+        });
+    }
+
+    @Test
     @Order(1)
     void sagaKilledMidBatch() {
         List<String> orders = batches.placeBatch("kill-saga", Map.of(30, saga::kill, 60, saga::start));

@@ -1,0 +1,48 @@
+package io.eventual.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.Map;
+
+/** One scrape of {@code /q/metrics} (Prometheus text format), read back by metric name and labels. */
+public final class Metrics {
+
+    private final String text;
+
+    private Metrics(String text) {
+        this.text = text;
+    }
+
+    public static Metrics scrape() {
+        return new Metrics(given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
+    }
+
+    /** The sum of all samples of {@code name} whose labels include {@code labels} (0 when there is none). */
+    public double value(String name, Map<String, String> labels) {
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
+                continue;
+            }
+            String series = line.substring(0, line.lastIndexOf(' '));
+            if (labels.entrySet().stream().allMatch(l -> series.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    public double value(String name) {
+        return value(name, Map.of());
+    }
+
+    /** Whether {@code name} is exposed at all. */
+    public boolean has(String name) {
+        return text.lines().anyMatch(line -> line.startsWith(name + "{") || line.startsWith(name + " "));
+    }
+
+    /** The difference of {@code name} (with {@code labels}) between {@code before} and this scrape. */
+    public double since(Metrics before, String name, Map<String, String> labels) {
+        return value(name, labels) - before.value(name, labels);
+    }
+}
