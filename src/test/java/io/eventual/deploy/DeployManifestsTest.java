@@ -147,6 +147,8 @@ class DeployManifestsTest {
                 .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.contains("an HPA also scales shipping"));
         assertThat(broken(d -> kind(d, "ScaledObject", "shipping") ? remove(d, "/spec/triggers/0/metadata", "restApiTemplate") : d)
                 .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.contains("must read a multicast queue"));
+        assertThat(broken(d -> kind(d, "Deployment", "saga") ? remove(d, "/spec/template/metadata/annotations", "prometheus.io/scrape") : d)
+                .functionsAreScraped()).anyMatch(p -> p.contains("saga: pods not annotated for Prometheus"));
         assertThat(broken(d -> kind(d, "ScaledObject", "inventory") ? null : d)
                 .scaledObjectsMatchTheCatalogue()).contains("inventory: 0 ScaledObjects, expected 1");
     }

@@ -32,6 +32,25 @@ final class ManifestRules {
         problems.addAll(referencedSecretsAndConfigMapsExist());
         problems.addAll(scaledObjectsMatchTheCatalogue());
         problems.addAll(containersAreHardened());
+        problems.addAll(functionsAreScraped());
+        return problems;
+    }
+
+    /** Prometheus finds every function through its pod annotations, on the port that serves /q/metrics. */
+    List<String> functionsAreScraped() {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode workload : kinds("Deployment")) {
+            if (!workload.at("/spec/template/metadata/labels/app.kubernetes.io~1component").asText().equals("function")) {
+                continue;
+            }
+            JsonNode annotations = workload.at("/spec/template/metadata/annotations");
+            String port = workload.at("/spec/template/spec/containers/0/ports/0/containerPort").asText();
+            if (!annotations.path("prometheus.io/scrape").asText().equals("true")
+                    || !annotations.path("prometheus.io/path").asText().equals("/q/metrics")
+                    || !annotations.path("prometheus.io/port").asText().equals(port)) {
+                problems.add(name(workload) + ": pods not annotated for Prometheus to scrape /q/metrics on port " + port);
+            }
+        }
         return problems;
     }
 
