@@ -67,7 +67,7 @@ public class FunctionRunner {
                 throw new IllegalStateException(name + " handles " + type
                         + " but the event catalogue does not list it as a consumer");
             }
-            metrics.declare(name, type.typeName());
+            metrics.of(name, type.typeName());
             subscriptions.add(broker.consume(type.fqqn(name), delivery -> inbox.deliver(name, handler, delivery)));
         });
         function.queues().forEach((queue, handler) -> subscriptions.add(broker.consume(queue, handler)));

@@ -52,20 +52,22 @@ public class Inbox {
     public Uni<Void> deliver(String consumer, EventHandler handler, Delivery delivery) {
         String type = delivery.attributes().get("type");
         logContext(consumer, delivery);
-        metrics.received(consumer, type);
+        ConsumerMetrics.Meters meters = metrics.of(consumer, type);
+        meters.received().increment();
         Span span = tracing.consuming(consumer, delivery);
         if (span.getSpanContext().isValid()) {
             MDC.put("traceId", span.getSpanContext().getTraceId());
         }
         Timer.Sample timer = metrics.start();
-        return handle(consumer, handler, delivery, type, span)
+        return handle(consumer, handler, delivery, type, span, meters)
                 .onTermination().invoke((ignored, error, cancelled) -> {
-                    metrics.handled(timer, consumer, type);
+                    timer.stop(meters.duration());
                     span.end();
                 });
     }
 
-    private Uni<Void> handle(String consumer, EventHandler handler, Delivery delivery, String type, Span span) {
+    private Uni<Void> handle(String consumer, EventHandler handler, Delivery delivery, String type, Span span,
+            ConsumerMetrics.Meters meters) {
         Event event;
         try {
             event = decode(delivery);
@@ -79,14 +81,14 @@ public class Inbox {
         AtomicBoolean first = new AtomicBoolean();
         Uni<Void> attempt = Uni.createFrom().deferred(() -> {
             if (attempts.incrementAndGet() > 1) {
-                metrics.retried(consumer, type);
+                meters.retried().increment();
             }
             return Transactions.withTransaction(() -> processed.firstTime(consumer, event.id(), attempts.get())
                     .invoke(first::set)
                     .chain(isFirst -> isFirst ? handler.handle(event).chain(events -> outbox.append(events, trace))
                             : Uni.createFrom().voidItem()));
         }).onFailure().invoke(error -> {
-            metrics.failed(consumer, type);
+            meters.failed().increment();
             LOG.debugf("attempt %d at %s failed: %s", attempts.get(), event.id(), error);
         });
         // An outage or a lost race is not the event's fault: wait it out rather than count it as a failed attempt.
@@ -99,9 +101,9 @@ public class Inbox {
         return withRetries
                 .invoke(() -> {
                     if (first.get()) {
-                        metrics.applied(consumer, type);
+                        meters.applied().increment();
                     } else {
-                        metrics.duplicate(consumer, type);
+                        meters.duplicates().increment();
                         LOG.debugf("%s already applied %s: skipped", consumer, event.id());
                     }
                     relay.wake();

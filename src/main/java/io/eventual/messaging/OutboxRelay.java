@@ -1,5 +1,7 @@
 package io.eventual.messaging;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -155,11 +157,11 @@ public class OutboxRelay {
         String address = row.getString("address");
         Map<String, String> attributes = attributes(row);
         Span span = tracing.publishing(address, attributes);
-        java.time.OffsetDateTime written = row.getOffsetDateTime("created_at");
+        OffsetDateTime written = row.getOffsetDateTime("created_at");
         return broker.publish(address, attributes, Tracing.carrier(Context.root().with(span)), row.getString("data"))
                 .onItemOrFailure().invoke((ok, error) -> {
                     if (error == null) {
-                        publishLatency.record(java.time.Duration.between(written, java.time.OffsetDateTime.now()));
+                        publishLatency.record(Duration.between(written, OffsetDateTime.now()));
                     } else {
                         span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
                     }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.eventual.local.LocalInfrastructure;
 import io.eventual.testing.AppProcess;
 
@@ -31,6 +34,7 @@ import io.eventual.testing.AppProcess;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultInjectionIT {
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static LocalInfrastructure infra;
     static Batches batches;
     static AppProcess saga;
@@ -70,11 +74,11 @@ class FaultInjectionIT {
         String orderId = batches.place("json-log", batches.order("json-log", 3));
         batches.awaitTerminal(List.of(orderId));
 
-        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<JsonNode> lines = new ArrayList<>();
             for (String line : Files.readAllLines(saga.log())) {
                 if (line.startsWith("{")) {
-                    lines.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+                    lines.add(JSON.readTree(line));
                 }
             }
             assertThat(lines).as("JSON log lines of the saga process").isNotEmpty();
