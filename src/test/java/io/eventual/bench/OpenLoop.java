@@ -141,7 +141,8 @@ final class OpenLoop implements AutoCloseable {
                 cancelled, accepted.size() - ended, after.deadLetters - before.deadLetters, sagasPerSecond,
                 Percentiles.of(latencies), hops(due),
                 (after.xids - before.xids) / sagas, (after.events - before.events) / sagas,
-                (after.deliveries - before.deliveries) / sagas,
+                // Function deliveries are recorded in processed_event; the store receives every event once more.
+                (after.deliveries - before.deliveries + after.events - before.events) / sagas,
                 usage == null ? Double.NaN : usage.processCores(),
                 usage == null ? Double.NaN : usage.processCores() / Math.max(1e-9, sagasPerSecond) * 1000,
                 usage == null ? Double.NaN : usage.machineBusyPercent(),
