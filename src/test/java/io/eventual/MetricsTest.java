@@ -81,6 +81,8 @@ class MetricsTest {
                     Map.of("function", "saga", "type", "order.placed"))).isEqualTo(4);
             assertThat(after.since(before, "eventual_events_applied_total",
                     Map.of("function", "shipping", "type", "shipping.schedule"))).isEqualTo(2);
+            assertThat(after.since(before, "eventual_events_applied_total",
+                    Map.of("function", "store", "type", "order.completed"))).as("recorded in the event store").isEqualTo(2);
             assertThat(after.since(before, "eventual_events_dead_lettered_total",
                     Map.of("function", "shipping", "type", "unknown", "why", "invalid"))).isEqualTo(1);
             assertThat(after.since(before, "eventual_outbox_publish_latency_seconds_count", Map.of()))

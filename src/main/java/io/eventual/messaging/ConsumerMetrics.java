@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.Timer;
 public class ConsumerMetrics {
 
     /** The meters of one function handling one event type, looked up once (this runs for every event). */
-    record Meters(Counter received, Counter applied, Counter duplicates, Counter failed, Counter retried, Timer duration) {
+    public record Meters(Counter received, Counter applied, Counter duplicates, Counter failed, Counter retried, Timer duration) {
     }
 
     private final MeterRegistry registry;
@@ -29,7 +29,7 @@ public class ConsumerMetrics {
     }
 
     /** The meters of {@code function} handling {@code type}, registered at zero on first use. */
-    Meters of(String function, String type) {
+    public Meters of(String function, String type) {
         String known = type != null && EventType.of(type).isPresent() ? type : "unknown";
         return meters.computeIfAbsent(function + ' ' + known, key -> {
             deadLettered(function, known, "exhausted", 0);
@@ -55,7 +55,7 @@ public class ConsumerMetrics {
                 .tag("function", function).tag("type", knownType).tag("why", why).register(registry).increment(count);
     }
 
-    Timer.Sample start() {
+    public Timer.Sample start() {
         return Timer.start(registry);
     }
 

@@ -13,11 +13,13 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventual.event.EventType;
+import io.eventual.messaging.ConsumerMetrics;
 import io.eventual.messaging.Delivery;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.Failures;
 import io.eventual.messaging.MessagingConfig;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -45,9 +47,12 @@ public class Recorder implements EventFunction {
     public record Recorded(long position) {
     }
 
+    private final ConsumerMetrics metrics;
+
     Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, ConsumerMetrics metrics) {
         this.mapper = mapper;
+        this.metrics = metrics;
         this.store = store;
         this.fold = fold;
         this.config = config;
@@ -79,10 +84,18 @@ public class Recorder implements EventFunction {
         NewEvent event = new NewEvent(a.get("id"), a.get("type"), number(a.get("schemaversion"), 1), a.get("source"),
                 time(a.get("time")), a.getOrDefault("correlationid", a.get("id")), a.get("causationid"), delivery.bodyText());
         String stream = a.containsKey("subject") ? a.get("subject") : orderIdOf(delivery.bodyText());
+        ConsumerMetrics.Meters meters = metrics.of(name(), event.type());
+        meters.received().increment();
+        Timer.Sample timer = metrics.start();
         return store.record(stream, event)
                 .call(stored -> snapshotIfDue(stream, stored))
+                .onFailure(Failures::isTransient).invoke(error -> meters.failed().increment())
                 .onFailure(Failures::isTransient).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
-                .invoke(stored -> stored.forEach(s -> recorded.fire(new Recorded(s.position()))))
+                .invoke(stored -> {
+                    (stored.isEmpty() ? meters.duplicates() : meters.applied()).increment();
+                    stored.forEach(s -> recorded.fire(new Recorded(s.position())));
+                })
+                .eventually(() -> timer.stop(meters.duration()))
                 .replaceWithVoid();
     }
 
