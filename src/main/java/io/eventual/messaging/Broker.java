@@ -94,10 +94,12 @@ public class Broker {
     private volatile AmqpConnection connection;
     private volatile AmqpSender sender;
     private volatile boolean stopped;
+    private final Outage unreachable;
 
     Broker(Vertx vertx, MessagingConfig config) {
         this.vertx = vertx;
         this.config = config.broker();
+        this.unreachable = new Outage(LOG, "connecting to the AMQP broker at " + this.config.host() + ":" + this.config.port());
     }
 
     /** Registers a consumer of {@code queue}; {@code handler} completes once the delivery may be settled. */
@@ -171,13 +173,13 @@ public class Broker {
             conn.createAnonymousSender().onSuccess(s -> {
                 connection = conn;
                 sender = s;
+                unreachable.succeeded();
                 LOG.infof("connected to the AMQP broker at %s:%d", config.host(), config.port());
                 consumers.forEach(consumer -> attach(conn, consumer));
                 onConnected.forEach(Runnable::run);
             }).onFailure(error -> lost(conn, error));
         }).onFailure(error -> {
-            LOG.warnf("cannot reach the AMQP broker at %s:%d (%s); retrying in %s", config.host(), config.port(),
-                    error.getMessage(), config.reconnectInterval());
+            unreachable.failed(error);
             retryLater();
         });
     }

@@ -52,6 +52,7 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopped;
+    private final Outage outage = new Outage(LOG, "publishing the outbox");
     private long timer = -1;
     private PgSubscriber subscriber;
 
@@ -117,12 +118,13 @@ public class OutboxRelay {
         again.set(false);
         pool.withTransaction(this::publishBatch).subscribe().with(published -> {
             running.set(false);
+            outage.succeeded();
             if (published >= config.batchSize() || again.get()) {
                 wake();
             }
         }, error -> {
             running.set(false);
-            LOG.warnf("outbox relay round failed, will retry: %s", error.getMessage());
+            outage.failed(error);
         });
     }
 

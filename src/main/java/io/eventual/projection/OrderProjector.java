@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.Outage;
 import io.eventual.store.Recorder;
 import io.eventual.store.StoredEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,6 +38,7 @@ public class OrderProjector {
     private static final long LOCK = 0x6f7264657273L; // "orders"
     private static final int PAGE = 500;
     private static final Logger LOG = Logger.getLogger(OrderProjector.class);
+    private final Outage outage = new Outage(LOG, "updating the order view");
 
     private final Pool pool;
     private final OrderFold fold;
@@ -77,12 +79,13 @@ public class OrderProjector {
                         .map(v -> next > position))))
                 .subscribe().with(progressed -> {
                     running.set(false);
+                    outage.succeeded();
                     if (progressed || again.get()) {
                         wake();
                     }
                 }, error -> {
                     running.set(false);
-                    LOG.warnf("order view update failed, will retry: %s", error.getMessage());
+                    outage.failed(error);
                 });
     }
 

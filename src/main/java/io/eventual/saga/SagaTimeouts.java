@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.eventual.messaging.Contexts;
 import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.Outage;
 import io.eventual.messaging.Outbox;
 import io.eventual.messaging.OutboxRelay;
 import io.eventual.messaging.Transactions;
@@ -28,6 +29,7 @@ import io.vertx.core.Vertx;
 class SagaTimeouts {
 
     private static final Logger LOG = Logger.getLogger(SagaTimeouts.class);
+    private final Outage outage = new Outage(LOG, "checking saga timeouts");
     private static final int BATCH = 100;
 
     private final OrderSaga saga;
@@ -61,12 +63,13 @@ class SagaTimeouts {
         Contexts.onNewContext(vertx.getOrCreateContext(), () -> Transactions.withTransaction(this::expireDue))
                 .subscribe().with(expired -> {
                     running.set(false);
+                    outage.succeeded();
                     if (expired > 0) {
                         relay.wake();
                     }
                 }, error -> {
                     running.set(false);
-                    LOG.warnf("checking saga timeouts failed, will retry: %s", error.getMessage());
+                    outage.failed(error);
                 });
     }
 
