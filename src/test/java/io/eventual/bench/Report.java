@@ -1,5 +1,6 @@
 package io.eventual.bench;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +10,10 @@ import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -94,9 +97,15 @@ final class Report {
         data.addSeries(p99);
         JFreeChart chart = ChartFactory.createXYLineChart("eventual: end-to-end latency vs throughput",
                 "completed sagas per second", "latency from scheduled send (ms)", data, PlotOrientation.VERTICAL, true, false, false);
-        LogAxis axis = new LogAxis("latency from scheduled send (ms, log)");
-        axis.setSmallestValue(1);
-        chart.getXYPlot().setRangeAxis(axis);
+        LogarithmicAxis axis = new LogarithmicAxis("latency from scheduled send (ms, log scale)");
+        axis.setAllowNegativesFlag(false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setRangeAxis(axis);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        plot.setRenderer(renderer);
         ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 520);
     }
 }
