@@ -30,9 +30,9 @@ public class ConsumerMetrics {
 
     /** The meters of {@code function} handling {@code type}, registered at zero on first use. */
     public Meters of(String function, String type) {
-        String known = type != null && EventType.of(type).isPresent() ? type : "unknown";
+        String known = known(type);
         return meters.computeIfAbsent(function + ' ' + known, key -> {
-            deadLettered(function, known, "exhausted", 0);
+            deadLetters(function, known, "exhausted");
             return new Meters(
                     counter("eventual.events.received", "Events taken off a queue", function, known),
                     counter("eventual.events.applied", "Events applied (effect and emitted events committed)", function, known),
@@ -46,13 +46,16 @@ public class ConsumerMetrics {
 
     /** {@code why}: invalid (not a valid CloudEvent of the catalogue), rejected (by the handler), exhausted (retries). */
     void deadLettered(String function, String type, String why) {
-        String known = type != null && EventType.of(type).isPresent() ? type : "unknown";
-        deadLettered(function, known, why, 1);
+        deadLetters(function, known(type), why).increment();
     }
 
-    private void deadLettered(String function, String knownType, String why, int count) {
-        Counter.builder("eventual.events.dead.lettered").description("Events parked as dead letters")
-                .tag("function", function).tag("type", knownType).tag("why", why).register(registry).increment(count);
+    private Counter deadLetters(String function, String knownType, String why) {
+        return Counter.builder("eventual.events.dead.lettered").description("Events parked as dead letters")
+                .tag("function", function).tag("type", knownType).tag("why", why).register(registry);
+    }
+
+    private static String known(String type) {
+        return type != null && EventType.of(type).isPresent() ? type : "unknown";
     }
 
     public Timer.Sample start() {

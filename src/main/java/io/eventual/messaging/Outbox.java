@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.opentelemetry.context.Context;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -43,9 +43,10 @@ public class Outbox {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        Map<String, String> traceContext = Tracing.carrier(trace);
         // NOTIFY is delivered on commit, waking the relays of every process.
         return Multi.createFrom().iterable(events)
-                .onItem().transformToUniAndConcatenate(event -> append(event, Tracing.carrier(trace)))
+                .onItem().transformToUniAndConcatenate(event -> append(event, traceContext))
                 .collect().last()
                 .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery("notify " + CHANNEL).executeUpdate()))
                 .replaceWithVoid();

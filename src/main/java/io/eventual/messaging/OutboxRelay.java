@@ -51,13 +51,12 @@ public class OutboxRelay {
     private final MessagingConfig.Outbox config;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-    private volatile boolean stopped;
     private final Outage outage = new Outage(LOG, "publishing the outbox");
-    private long timer = -1;
-    private PgSubscriber subscriber;
-
     private final Tracing tracing;
     private final Timer publishLatency;
+    private volatile boolean stopped;
+    private long timer = -1;
+    private PgSubscriber subscriber;
 
     OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry) {
         this.pool = pool;

@@ -32,10 +32,6 @@ public final class Metrics {
         return sum;
     }
 
-    public double value(String name) {
-        return value(name, Map.of());
-    }
-
     /** Whether {@code name} is exposed at all. */
     public boolean has(String name) {
         return text.lines().anyMatch(line -> line.startsWith(name + "{") || line.startsWith(name + " "));
