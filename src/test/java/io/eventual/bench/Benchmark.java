@@ -4,27 +4,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 import io.eventual.local.LocalInfrastructure;
 import io.eventual.testing.AppProcess;
 
 /**
- * The benchmark command ({@code ./mvnw verify -Pbench}, options in {@link Options#USAGE}): the two physical limits of
- * this machine, an unloaded baseline, open-loop steps of doubling rate up to saturation, and a step at half of the peak,
- * written to benchmark.json, benchmark.md and latency-throughput.png.
+ * The benchmark command ({@code ./mvnw verify -Pbench}, options in {@link Options#USAGE}): for each setup (all
+ * functions in one JVM or one JVM per function, directly or through a latency proxy to the database and broker), an
+ * unloaded baseline, open-loop steps of doubling rate up to saturation and a step at half of the peak; then the
+ * physical limits of this machine and the issue's ratios between setups, written to benchmark.json, benchmark.md and
+ * latency-throughput.png.
  */
 public final class Benchmark {
 
-    /** The application's reactive pool size and AMQP link credit: the limits are measured with the same. */
+    /** The application's reactive pool size: the commit limit is measured with as many connections. */
     static final int CONNECTIONS = 20;
-    static final int CREDITS = 64;
+    /** Sends in flight when measuring the broker, as {@code artemis perf client --max-pending 64}. */
+    static final int WINDOW = 64;
     static final int MAX_RATE = 5_000;
     static final double MIB = 1024 * 1024;
     static final double MB = 1_000_000;
+
+    /** One JVM per function as deploy/ runs them; the first also serves HTTP (the trigger). */
+    static final Map<String, String> SPLIT = new LinkedHashMap<>();
+    static {
+        SPLIT.put("trigger-store", "store");
+        SPLIT.put("saga", "saga");
+        SPLIT.put("payment", "payment");
+        SPLIT.put("inventory", "inventory");
+        SPLIT.put("shipping", "shipping");
+    }
 
     private Benchmark() {
     }
@@ -48,34 +64,79 @@ public final class Benchmark {
         Files.createDirectories(options.out());
         if (options.url().isPresent()) {
             String[] amqp = options.amqp().orElseThrow().split(":");
-            return measure(options, options.url().get(), amqp[0], Integer.parseInt(amqp[1]), options.jdbc().orElseThrow(), null);
+            String jdbc = options.jdbc().orElseThrow();
+            List<Step> steps = steps(options, options.url().get(), amqp[0], Integer.parseInt(amqp[1]), jdbc, null);
+            Results.Limits limits = limits(options, amqp[0], Integer.parseInt(amqp[1]), jdbc);
+            List<Results.Run> runs = List.of(run(options.setups().get(0), options, steps, Double.NaN, Double.NaN));
+            Results results = new Results(machine("running deployment"), limits, runs, targets(runs, options));
+            Report.write(results, options.out());
+            return results;
         }
-        Path data = Files.createTempDirectory("eventual-bench");
-        try (LocalInfrastructure infrastructure = LocalInfrastructure.start(data, 0, 0)) {
-            Map<String, String> config = new LinkedHashMap<>(infrastructure.config());
-            OpenLoop.SKUS.forEach(sku -> config.put("eventual.inventory.initial-stock." + sku, Integer.toString(OpenLoop.STOCK)));
-            config.put("quarkus.log.level", "WARN");
-            List<String> jvm = new ArrayList<>(options.jvm());
-            if (options.jfr()) {
-                jvm.add("-XX:StartFlightRecording=filename=" + options.out().toAbsolutePath().resolve("app.jfr") + ",settings=profile");
-            }
-            AppProcess app = new AppProcess("eventual", AppProcess.freePort(), config, jvm, options.out());
-            app.start();
-            try {
-                app.awaitReady();
+        List<Results.Run> runs = new ArrayList<>();
+        Results.Limits limits = null;
+        for (Options.Setup setup : options.setups()) {
+            log("setup: %s", setup.label());
+            Path data = Files.createTempDirectory("eventual-bench");
+            try (LocalInfrastructure infrastructure = LocalInfrastructure.start(data, 0, 0);
+                    Proxies proxies = Proxies.start(setup, infrastructure)) {
+                Map<String, String> config = new LinkedHashMap<>(infrastructure.config());
                 String jdbc = config.get("quarkus.datasource.jdbc.url") + "?user=postgres&password=postgres";
-                return measure(options, "http://localhost:" + app.port, "localhost", infrastructure.amqpPort(), jdbc, app);
-            } finally {
-                app.stop();
+                OpenLoop.SKUS.forEach(sku -> config.put("eventual.inventory.initial-stock." + sku, Integer.toString(OpenLoop.STOCK)));
+                config.put("quarkus.log.level", "WARN");
+                proxies.reroute(config);
+                List<AppProcess> apps = start(setup, options, config);
+                try (ProcessStats stats = new ProcessStats(pids(apps))) {
+                    List<Step> steps = steps(options, "http://localhost:" + apps.get(0).port, "localhost",
+                            infrastructure.amqpPort(), jdbc, stats);
+                    runs.add(run(setup, options, steps, proxies.roundTripMillis(), stats.lifetimePeakRssMiB()));
+                } finally {
+                    apps.forEach(AppProcess::stop);
+                }
+                if (limits == null) {
+                    limits = limits(options, "localhost", infrastructure.amqpPort(), jdbc);
+                }
             }
         }
+        Results results = new Results(machine("embedded Artemis + PostgreSQL 17 in the benchmark's JVM; application "
+                + "processes as the setups say"), limits, runs, targets(runs, options));
+        Report.write(results, options.out());
+        return results;
     }
 
-    private static Results measure(Options options, String url, String amqpHost, int amqpPort, String jdbc, AppProcess app)
+    /** The application's processes for {@code setup}, started and ready; the first serves HTTP. */
+    private static List<AppProcess> start(Options.Setup setup, Options options, Map<String, String> config) throws Exception {
+        Path app = setup.app().orElse(options.app()).resolve("quarkus-run.jar");
+        Map<String, String> processes = setup.layout().equals("split") ? SPLIT : Map.of("eventual", String.join(",",
+                "saga", "payment", "inventory", "shipping", "store"));
+        List<AppProcess> apps = new ArrayList<>();
+        for (Map.Entry<String, String> process : processes.entrySet()) {
+            List<String> jvm = new ArrayList<>(options.jvm());
+            if (options.jfr()) {
+                jvm.add("-XX:StartFlightRecording=filename=" + options.out().toAbsolutePath().resolve(process.getKey() + ".jfr")
+                        + ",settings=profile");
+            }
+            AppProcess started = new AppProcess(process.getKey(), AppProcess.freePort(),
+                    AppProcess.with(config, "eventual.functions", process.getValue()), jvm, options.out(), app);
+            started.start();
+            apps.add(started);
+            if (apps.size() == 1) {
+                started.awaitReady(); // the first one migrates the schema
+            }
+        }
+        apps.forEach(AppProcess::awaitReady);
+        return apps;
+    }
+
+    private static Map<String, Long> pids(List<AppProcess> apps) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        apps.forEach(app -> pids.put(app.name, app.pid()));
+        return pids;
+    }
+
+    private static List<Step> steps(Options options, String url, String amqpHost, int amqpPort, String jdbc, ProcessStats stats)
             throws Exception {
         List<Step> steps = new ArrayList<>();
-        try (ProcessStats stats = app == null ? null : new ProcessStats(app.pid());
-                OpenLoop load = new OpenLoop(url, amqpHost, amqpPort, jdbc, stats)) {
+        try (OpenLoop load = new OpenLoop(url, amqpHost, amqpPort, jdbc, stats)) {
             Duration drain = options.step().multipliedBy(2).plusSeconds(30);
             log("warming up for %s", options.warmup());
             // The JIT compiles the hot paths during the warm-up; before that a saga costs several times the CPU.
@@ -95,33 +156,59 @@ public final class Benchmark {
                     steps.add(logged(load.run("rate " + rate, rate, options.step(), drain)));
                 }
             }
-            double peak = steps.stream().mapToDouble(Step::sagasPerSecond).max().orElse(0);
-            int half = Math.max(1, (int) Math.round(peak / 2));
+            int half = Math.max(1, (int) Math.round(peak(steps) / 2));
             steps.add(logged(load.run("half of peak", half, options.step(), drain)));
-
-            double messageBytes = averageEventBytes(jdbc);
-            log("measuring the physical limits");
-            Results.Limits limits = new Results.Limits(CONNECTIONS,
-                    PhysicalLimits.commitsPerSecond(jdbc, CONNECTIONS, options.limitWindow()),
-                    PhysicalLimits.commitsPerSecond(jdbc, 1, options.limitWindow()),
-                    (int) messageBytes, CREDITS,
-                    PhysicalLimits.roundTripsPerSecond(amqpHost, amqpPort, (int) messageBytes, CREDITS, options.limitWindow()));
-            Results results = new Results(machine(stats), limits, steps, targets(steps, limits, stats));
-            Report.write(results, options.out());
-            return results;
         }
+        return steps;
     }
 
-    private static Results.Targets targets(List<Step> steps, Results.Limits limits, ProcessStats stats) {
-        Step peak = steps.stream().max(java.util.Comparator.comparingDouble(Step::sagasPerSecond)).orElseThrow();
-        Step unloaded = steps.get(0);
-        Step half = steps.get(steps.size() - 1);
-        double commitShare = peak.sagasPerSecond() * peak.writeTransactionsPerSaga() / limits.commitsPerSecond();
-        double brokerShare = peak.sagasPerSecond() * peak.deliveriesPerSaga() / limits.brokerRoundTripsPerSecond();
-        double rss = stats == null ? Double.NaN : stats.lifetimePeakRssMiB();
-        return new Results.Targets(peak.sagasPerSecond(), commitShare, brokerShare, unloaded.endToEnd().p50(),
-                half.endToEnd().p99(), rss, commitShare >= 0.5, half.endToEnd().p99() <= 5 * unloaded.endToEnd().p50(),
-                rss * MIB <= 400 * MB);
+    private static Results.Run run(Options.Setup setup, Options options, List<Step> steps, double proxyRoundTrip, double rss) {
+        return new Results.Run(setup.label(), setup.layout(),
+                setup.latencyMillis().isPresent() ? setup.latencyMillis().getAsDouble() : null,
+                setup.app().orElse(options.app()).toString(), proxyRoundTrip, steps, peak(steps), rss);
+    }
+
+    private static Results.Limits limits(Options options, String amqpHost, int amqpPort, String jdbc) throws Exception {
+        double messageBytes = averageEventBytes(jdbc);
+        log("measuring the physical limits");
+        return new Results.Limits(CONNECTIONS,
+                PhysicalLimits.commitsPerSecond(jdbc, CONNECTIONS, options.limitWindow()),
+                PhysicalLimits.commitsPerSecond(jdbc, 1, options.limitWindow()),
+                (int) messageBytes, WINDOW,
+                PhysicalLimits.messagesPerSecond(amqpHost, amqpPort, (int) messageBytes, WINDOW, options.limitWindow()));
+    }
+
+    static double peak(List<Step> steps) {
+        return steps.stream().mapToDouble(Step::sagasPerSecond).max().orElse(0);
+    }
+
+    /** The ratios, each between two setups of this run where it has them. */
+    private static Results.Targets targets(List<Results.Run> runs, Options options) {
+        Optional<Results.Run> single = find(runs, r -> r.layout().equals("single") && r.latencyMillis() == null && isDefault(r, options));
+        Optional<Results.Run> split = find(runs, r -> r.layout().equals("split") && r.latencyMillis() == null && isDefault(r, options));
+        Optional<Results.Run> before = find(runs, r -> r.layout().equals("single") && r.latencyMillis() == null && !isDefault(r, options));
+        Optional<Results.Run> proxied = find(runs, r -> r.latencyMillis() != null && r.latencyMillis() == 0 && isDefault(r, options));
+        Optional<Results.Run> far = proxied.flatMap(p -> find(runs, r -> r.latencyMillis() != null && r.latencyMillis() > 0
+                && r.layout().equals(p.layout()) && r.app().equals(p.app())));
+        Double splitOverSingle = split.isPresent() && single.isPresent()
+                ? split.get().peakSagasPerSecond() / single.get().peakSagasPerSecond() : null;
+        Double latencyOverProxy = far.isPresent() ? far.get().peakSagasPerSecond() / proxied.get().peakSagasPerSecond() : null;
+        Double growth = far.isPresent() ? far.get().steps().get(0).endToEnd().p50() - proxied.get().steps().get(0).endToEnd().p50() : null;
+        Double growthLimit = far.isPresent() ? 30 * 2 * far.get().latencyMillis() : null;
+        Double splitTransactions = split.or(() -> find(runs, r -> r.layout().equals("split") && isDefault(r, options)))
+                .map(r -> r.steps().get(r.steps().size() - 1).writeTransactionsPerSaga()).orElse(null);
+        Double singleOverBefore = single.isPresent() && before.isPresent()
+                ? single.get().peakSagasPerSecond() / before.get().peakSagasPerSecond() : null;
+        Double rss = single.map(Results.Run::lifetimePeakRssMiB).orElse(null);
+        return new Results.Targets(splitOverSingle, latencyOverProxy, growth, growthLimit, splitTransactions, singleOverBefore, rss);
+    }
+
+    private static boolean isDefault(Results.Run run, Options options) {
+        return run.app().equals(options.app().toString());
+    }
+
+    private static Optional<Results.Run> find(List<Results.Run> runs, Predicate<Results.Run> which) {
+        return runs.stream().filter(which).max(Comparator.comparingDouble(Results.Run::peakSagasPerSecond));
     }
 
     /** The average size of an event on the wire (data plus CloudEvents attributes), for the broker limit. */
@@ -134,7 +221,7 @@ public final class Benchmark {
         }
     }
 
-    private static Map<String, String> machine(ProcessStats stats) throws Exception {
+    private static Map<String, String> machine(String setup) throws Exception {
         Map<String, String> machine = new LinkedHashMap<>();
         machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         Path cpuinfo = Path.of("/proc/cpuinfo");
@@ -145,19 +232,21 @@ public final class Benchmark {
         machine.put("memory", Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getTotalMemorySize() / 1024.0 / 1024 / 1024) + " GiB");
         machine.put("java", System.getProperty("java.version"));
-        machine.put("setup", stats == null ? "running deployment" : "all functions in one JVM process, embedded Artemis + PostgreSQL 17");
+        machine.put("setup", setup);
         return machine;
     }
 
     private static Step logged(Step step) {
-        log("%-14s offered %4d/s  ended %7.1f/s  p50 %6.0f ms  p99 %7.0f ms  unfinished %d  errors %d  app cpu %.2f (%.0f ms/saga)  machine %.0f %%  rss %.0f MiB",
+        StringBuilder processes = new StringBuilder();
+        step.processes().forEach((name, p) -> processes.append(String.format(Locale.ROOT, " %s %.0f", name, p.cpuMillisPerSaga())));
+        log("%-14s offered %4d/s  ended %7.1f/s  p50 %6.0f ms  p99 %7.0f ms  unfinished %d  errors %d  app cpu %.2f (%.0f ms/saga:%s)  tx/saga %.1f  machine %.0f %%  rss %.0f MiB",
                 step.label(), step.offeredPerSecond(), step.sagasPerSecond(), step.endToEnd().p50(), step.endToEnd().p99(),
-                step.unfinished(), step.httpErrors(), step.appCores(), step.appCpuMillisPerSaga(), step.machineBusyPercent(),
-                step.appPeakRssMiB());
+                step.unfinished(), step.httpErrors(), step.appCores(), step.appCpuMillisPerSaga(), processes,
+                step.writeTransactionsPerSaga(), step.machineBusyPercent(), step.appPeakRssMiB());
         return step;
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.out.println("bench: " + String.format(Locale.ROOT, format, args));
     }
 }

@@ -16,16 +16,23 @@ class BenchmarkSmokeIT {
     @Test
     void aTinyRunWritesEveryFigure() throws Exception {
         Path out = Path.of("target/benchmark-smoke");
-        Benchmark.run(Options.parse("--smoke", "--out", out.toString()));
+        Benchmark.run(Options.parse("--smoke", "--out", out.toString(), "--setups", "single,split@0"));
 
         JsonNode results = new ObjectMapper().readTree(out.resolve("benchmark.json").toFile());
-        assertThat(results.path("steps")).hasSizeGreaterThanOrEqualTo(3);
-        for (JsonNode step : results.path("steps")) {
-            assertThat(step.path("endToEnd").path("p99").isNumber()).as("p99 of %s", step.path("label")).isTrue();
-            assertThat(step.path("hops").size()).as("hops of %s", step.path("label")).isPositive();
+        assertThat(results.path("runs")).hasSize(2);
+        for (JsonNode run : results.path("runs")) {
+            assertThat(run.path("steps")).hasSizeGreaterThanOrEqualTo(3);
+            for (JsonNode step : run.path("steps")) {
+                assertThat(step.path("endToEnd").path("p99").isNumber()).as("p99 of %s", step.path("label")).isTrue();
+                assertThat(step.path("hops").size()).as("hops of %s", step.path("label")).isPositive();
+                assertThat(step.path("transactionsPerSagaBy").path("saga").asDouble()).as("saga tx of %s", step.path("label")).isPositive();
+            }
         }
+        // split: one process per function, each with its CPU; through the proxy, its measured round trip
+        assertThat(results.path("runs").get(1).path("steps").get(0).path("processes")).hasSize(Benchmark.SPLIT.size());
+        assertThat(results.path("runs").get(1).path("proxyRoundTripMillis").asDouble()).isPositive();
         assertThat(results.path("limits").path("commitsPerSecond").asDouble()).isPositive();
-        assertThat(results.path("limits").path("brokerRoundTripsPerSecond").asDouble()).isPositive();
+        assertThat(results.path("limits").path("brokerMessagesPerSecond").asDouble()).isPositive();
         assertThat(results.path("targets").path("peakRssMiB").isNumber()).isTrue();
         assertThat(Files.readString(out.resolve("benchmark.md"))).contains("| step |", "Physical limits");
         assertThat(Files.size(out.resolve("latency-throughput.png"))).isPositive();

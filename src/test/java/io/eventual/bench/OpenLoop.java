@@ -115,6 +115,7 @@ final class OpenLoop implements AutoCloseable {
         ProcessStats.Usage usage = app == null ? null : app.since(mark);
         awaitRecorded();
         Counters after = counters();
+        Map<String, Double> transactionsBy = transactionsBy(before, after, accepted.size());
 
         List<Double> latencies = new ArrayList<>();
         Map<String, Long> due = new HashMap<>();
@@ -137,16 +138,47 @@ final class OpenLoop implements AutoCloseable {
         int ended = completed + cancelled;
         double sagasPerSecond = ended / Math.max(1e-9, (last - start) / 1e9);
         double sagas = Math.max(1, ended);
+        Map<String, Step.ProcessCost> processes = new java.util.LinkedHashMap<>();
+        if (usage != null) {
+            usage.processes().forEach((name, u) -> processes.put(name,
+                    new Step.ProcessCost(u.cores(), u.cores() / Math.max(1e-9, sagasPerSecond) * 1000, u.peakRssMiB())));
+        }
+        transactionsBy.replaceAll((function, count) -> count / sagas);
         return new Step(label, rate, sentPerSecond, accepted.size(), sent.size() - accepted.size(), completed,
                 cancelled, accepted.size() - ended, after.deadLetters - before.deadLetters, sagasPerSecond,
                 Percentiles.of(latencies), hops(due),
-                (after.xids - before.xids) / sagas, (after.events - before.events) / sagas,
+                (after.xids - before.xids) / sagas, transactionsBy, (after.events - before.events) / sagas,
                 // Function deliveries are recorded in processed_event; the store receives every event once more.
                 (after.deliveries - before.deliveries + after.events - before.events) / sagas,
                 usage == null ? Double.NaN : usage.processCores(),
                 usage == null ? Double.NaN : usage.processCores() / Math.max(1e-9, sagasPerSecond) * 1000,
+                processes,
                 usage == null ? Double.NaN : usage.machineBusyPercent(),
                 usage == null ? Double.NaN : usage.peakRssMiB());
+    }
+
+    /**
+     * Committed write transactions by who made them: one per applied delivery of each function (its dedupe record),
+     * one per accepted order (the trigger), one per batch of the event store's recorder (distinct transaction ids,
+     * where the store keeps them); the rest of the XIDs (relay deletes, leases, projections, snapshots, timeouts)
+     * as "other".
+     */
+    private Map<String, Double> transactionsBy(Counters before, Counters after, int orders) throws SQLException {
+        Map<String, Double> by = new java.util.LinkedHashMap<>();
+        by.put("trigger", (double) orders);
+        after.byConsumer.forEach((consumer, count) -> by.put(consumer, (double) (count - before.byConsumer.getOrDefault(consumer, 0L))));
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+                PreparedStatement store = c.prepareStatement("select count(distinct transaction_id) from event_store where position > ?")) {
+            store.setLong(1, before.lastPosition);
+            try (ResultSet rs = store.executeQuery()) {
+                rs.next();
+                by.put("store", (double) rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            // an older schema without transaction ids: the store's share stays in "other"
+        }
+        by.put("other", Math.max(0, after.xids - before.xids - by.values().stream().mapToDouble(Double::doubleValue).sum()));
+        return by;
     }
 
     /** Waits until every order in {@code orders} has ended, or {@code limit} has passed; forgets those that ended. */
@@ -220,7 +252,8 @@ final class OpenLoop implements AutoCloseable {
         return wallBase.toEpochMilli() + (nanos - nanoBase) / 1e6;
     }
 
-    private record Counters(long xids, long events, long deliveries, long deadLetters) {
+    private record Counters(long xids, long events, long deliveries, long deadLetters, long lastPosition,
+            Map<String, Long> byConsumer) {
     }
 
     /**
@@ -232,9 +265,14 @@ final class OpenLoop implements AutoCloseable {
                 ResultSet rs = c.createStatement().executeQuery("""
                         select pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
                                (select count(*) from event_store), (select count(*) from processed_event),
-                               (select count(*) from dead_letter)""")) {
+                               (select count(*) from dead_letter), (select coalesce(max(position), 0) from event_store)""");
+                ResultSet consumers = c.createStatement().executeQuery("select consumer, count(*) from processed_event group by consumer")) {
+            Map<String, Long> byConsumer = new TreeMap<>();
+            while (consumers.next()) {
+                byConsumer.put(consumers.getString(1), consumers.getLong(2));
+            }
             rs.next();
-            return new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            return new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), byConsumer);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What one benchmark run does. Without {@code --url}, it starts the embedded broker and database in its own process
@@ -25,7 +26,38 @@ record Options(
         Optional<String> amqp,
         Optional<String> jdbc,
         boolean jfr,
-        boolean smoke) {
+        boolean smoke,
+        List<Setup> setups,
+        Path app) {
+
+    /** How the functions are deployed and how far they are from their database and broker. */
+    record Setup(String layout, OptionalDouble latencyMillis, Optional<Path> app) {
+
+        static Setup parse(String value) {
+            String[] withApp = value.trim().split("=", 2);
+            String[] parts = withApp[0].split("@");
+            String layout = parts[0];
+            if (!layout.equals("single") && !layout.equals("split")) {
+                throw new IllegalArgumentException("layout must be single or split, not " + layout + "\n" + USAGE);
+            }
+            return new Setup(layout, parts.length > 1 ? OptionalDouble.of(Double.parseDouble(parts[1].replaceFirst("ms$", "")))
+                    : OptionalDouble.empty(), withApp.length > 1 ? Optional.of(Path.of(withApp[1])) : Optional.empty());
+        }
+
+        String label() {
+            return layout + (latencyMillis.isPresent() ? " via proxy +" + fmt(latencyMillis.getAsDouble()) + " ms/direction" : "")
+                    + app.map(a -> " (app " + a + ")").orElse("");
+        }
+
+        /** The same deployment, nearer or farther from its database and broker. */
+        boolean sameAppAndLayout(Setup other) {
+            return layout.equals(other.layout) && app.equals(other.app);
+        }
+
+        private static String fmt(double value) {
+            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        }
+    }
 
     static final String USAGE = """
             eventual benchmark: ./mvnw verify -Pbench [-Dbench.args="OPTIONS"]
@@ -39,6 +71,13 @@ record Options(
               --jfr                record a JFR profile of the application process (app.jfr in --out)
               --url http://host:8080 --amqp host:5672 --jdbc jdbc:postgresql://host/db?user=..&password=..
                                    drive a running deployment instead of starting one
+              --layout single      single: every function in one JVM; split: one JVM per function as deploy/ runs them
+                                   (trigger+store, saga, payment, inventory, shipping)
+              --latency 1          put a TCP proxy between the functions and both the database and the broker that
+                                   delays each direction by this many ms (0: the proxy alone); default: direct
+              --setups single,split,split@0,split@1   run several setups one after the other, each
+                                   layout[@latency][=app dir], and compare them; overrides --layout/--latency
+              --app target/quarkus-app   the packaged application to run (e.g. a copy built from an older commit)
               --smoke              seconds-long run with a tiny load (what ./mvnw verify runs)
             """;
 
@@ -56,6 +95,10 @@ record Options(
         String jdbc = null;
         boolean jfr = false;
         boolean smoke = false;
+        String layout = "single";
+        String latency = null;
+        String setups = null;
+        Path app = Path.of("target/quarkus-app");
         List<String> list = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < list.size(); i++) {
             String option = list.get(i);
@@ -80,6 +123,10 @@ record Options(
                         case "--url" -> url = value;
                         case "--amqp" -> amqp = value;
                         case "--jdbc" -> jdbc = value;
+                        case "--layout" -> layout = value;
+                        case "--latency" -> latency = value;
+                        case "--setups" -> setups = value;
+                        case "--app" -> app = Path.of(value);
                         default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
                     }
                 }
@@ -95,8 +142,13 @@ record Options(
         if ((url == null) != (amqp == null) || (url == null) != (jdbc == null)) {
             throw new IllegalArgumentException("--url, --amqp and --jdbc go together\n" + USAGE);
         }
+        List<Setup> parsed = setups != null ? Arrays.stream(setups.split(",")).map(Setup::parse).toList()
+                : List.of(Setup.parse(latency == null ? layout : layout + "@" + latency));
+        if (url != null && (parsed.size() > 1 || !parsed.get(0).layout().equals("single") || parsed.get(0).latencyMillis().isPresent())) {
+            throw new IllegalArgumentException("--url drives a running deployment: no --layout, --latency or --setups\n" + USAGE);
+        }
         return new Options(rates, start, unloaded, step, warmup, limits, out, jvm, Optional.ofNullable(url),
-                Optional.ofNullable(amqp), Optional.ofNullable(jdbc), jfr, smoke);
+                Optional.ofNullable(amqp), Optional.ofNullable(jdbc), jfr, smoke, parsed, app);
     }
 
     private static Duration seconds(String value) {

@@ -3,34 +3,42 @@ package io.eventual.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * CPU time and resident memory of one process, and the machine's busy CPU, read from {@code /proc} (Linux). A
- * sampler thread keeps the peak RSS between {@link #mark()} and {@link #since(Mark)}.
+ * CPU time and resident memory of the application's processes (by name), and the machine's busy CPU, read from
+ * {@code /proc} (Linux). A sampler thread keeps each process's peak RSS between {@link #mark()} and
+ * {@link #since(Mark)}.
  */
 final class ProcessStats implements AutoCloseable {
 
     /** Clock ticks per second of {@code /proc} CPU times; 100 on every Linux this runs on. */
     private static final double TICKS = 100.0;
 
-    record Mark(long nanos, long processTicks, long machineBusy, long machineTotal) {
+    record Mark(long nanos, Map<String, Long> processTicks, long machineBusy, long machineTotal) {
     }
 
-    /** Over one interval: cores the process used on average, machine CPU busy share, peak RSS in MiB. */
-    record Usage(double processCores, double machineBusyPercent, double peakRssMiB) {
+    /** One process over one interval: cores it used on average, its peak RSS in MiB. */
+    record ProcessUsage(double cores, double peakRssMiB) {
     }
 
-    private final long pid;
+    /** Over one interval: per process, all of them together, and the machine's CPU busy share. */
+    record Usage(Map<String, ProcessUsage> processes, double processCores, double machineBusyPercent, double peakRssMiB) {
+    }
+
+    private final Map<String, Long> pids;
+    private final Map<String, Long> peakRssKiB = new ConcurrentHashMap<>();
     private final Thread sampler;
-    private volatile long peakRssKiB;
     private volatile boolean closed;
 
-    ProcessStats(long pid) {
-        this.pid = pid;
+    ProcessStats(Map<String, Long> pids) {
+        this.pids = pids;
         sampler = new Thread(() -> {
             while (!closed) {
-                peakRssKiB = Math.max(peakRssKiB, rssKiB());
+                pids.forEach((name, pid) -> peakRssKiB.merge(name, rssKiB(pid), Math::max));
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -43,30 +51,37 @@ final class ProcessStats implements AutoCloseable {
     }
 
     Mark mark() {
-        peakRssKiB = rssKiB();
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            peakRssKiB.put(name, rssKiB(pid));
+            ticks.put(name, processTicks(pid));
+        });
         long[] machine = machine();
-        return new Mark(System.nanoTime(), processTicks(), machine[0], machine[1]);
+        return new Mark(System.nanoTime(), ticks, machine[0], machine[1]);
     }
 
     Usage since(Mark start) {
         long[] machine = machine();
         double seconds = (System.nanoTime() - start.nanos()) / 1e9;
-        double cores = (processTicks() - start.processTicks()) / TICKS / seconds;
+        Map<String, ProcessUsage> processes = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> processes.put(name, new ProcessUsage(
+                (processTicks(pid) - start.processTicks().get(name)) / TICKS / seconds, peakRssKiB.getOrDefault(name, 0L) / 1024.0)));
         long total = machine[1] - start.machineTotal();
         double busy = total == 0 ? 0 : 100.0 * (machine[0] - start.machineBusy()) / total;
-        return new Usage(cores, busy, peakRssKiB / 1024.0);
+        return new Usage(processes, processes.values().stream().mapToDouble(ProcessUsage::cores).sum(), busy,
+                processes.values().stream().mapToDouble(ProcessUsage::peakRssMiB).sum());
     }
 
-    /** Peak RSS over the process's whole life (VmHWM), MiB. */
+    /** Peak RSS over the processes' whole lives (VmHWM), added up, MiB. */
     double lifetimePeakRssMiB() {
-        return field("VmHWM:") / 1024.0;
+        return pids.values().stream().mapToLong(pid -> field(pid, "VmHWM:")).sum() / 1024.0;
     }
 
-    private long rssKiB() {
-        return field("VmRSS:");
+    private static long rssKiB(long pid) {
+        return field(pid, "VmRSS:");
     }
 
-    private long field(String name) {
+    private static long field(long pid, String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith(name)) {
@@ -79,7 +94,7 @@ final class ProcessStats implements AutoCloseable {
         return 0;
     }
 
-    private long processTicks() {
+    private static long processTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

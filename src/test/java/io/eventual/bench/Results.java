@@ -7,16 +7,26 @@ import java.util.Map;
 record Results(
         Map<String, String> machine,
         Limits limits,
-        List<Step> steps,
+        List<Run> runs,
         Targets targets) {
 
-    /** The physical ceilings, measured on the same database and broker with the application's connection counts. */
-    record Limits(int connections, double commitsPerSecond, double commitsPerSecondOneConnection, int messageBytes,
-            int window, double brokerRoundTripsPerSecond) {
+    /** One setup (layout, distance to database and broker, application build) and its steps. */
+    record Run(String setup, String layout, Double latencyMillis, String app, double proxyRoundTripMillis, List<Step> steps,
+            double peakSagasPerSecond, double lifetimePeakRssMiB) {
     }
 
-    /** The targets, evaluated on this run. */
-    record Targets(double peakSagasPerSecond, double commitBoundShare, double brokerBoundShare, double unloadedP50,
-            double halfPeakP99, double peakRssMiB, boolean commitBoundMet, boolean latencyMet, boolean memoryMet) {
+    /**
+     * The physical ceilings, measured on the same database and broker: commits per second with the application's pool
+     * size, and durable messages per second sent and received with {@code window} sends in flight (as Artemis's own
+     * {@code artemis perf client --max-pending}).
+     */
+    record Limits(int connections, double commitsPerSecond, double commitsPerSecondOneConnection, int messageBytes,
+            int window, double brokerMessagesPerSecond) {
+    }
+
+    /** The targets, evaluated on this run; null where the run lacks the setups a target compares. */
+    record Targets(Double splitOverSingle, Double latencyOverProxy, Double unloadedP50GrowthMillis,
+            Double unloadedP50GrowthLimitMillis, Double splitTransactionsPerSagaAtHalfPeak, Double singleOverBefore,
+            Double peakRssMiB) {
     }
 }

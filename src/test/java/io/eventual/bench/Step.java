@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * The figures of one load step: what was offered, what came back, how long it took (from each order's scheduled
- * send time), what it cost in transactions and messages, and what the application process used.
+ * send time), what it cost in transactions and messages, and what the application's processes used.
  */
 record Step(
         String label,
@@ -20,12 +20,18 @@ record Step(
         Percentiles endToEnd,
         Map<String, Percentiles> hops,
         double writeTransactionsPerSaga,
+        Map<String, Double> transactionsPerSagaBy,
         double eventsPerSaga,
         double deliveriesPerSaga,
         double appCores,
         double appCpuMillisPerSaga,
+        Map<String, ProcessCost> processes,
         double machineBusyPercent,
         double appPeakRssMiB) {
+
+    /** What one process used over the step. */
+    record ProcessCost(double cores, double cpuMillisPerSaga, double peakRssMiB) {
+    }
 
     boolean saturated() {
         return unfinished > 0 || httpErrors > 0 || sagasPerSecond < 0.9 * offeredPerSecond;

@@ -26,14 +26,21 @@ public final class AppProcess {
     private final Map<String, String> config;
     private final List<String> jvmOptions;
     private final Path log;
+    private final Path jar;
     private Process process;
 
     public AppProcess(String name, int port, Map<String, String> config, List<String> jvmOptions, Path logDirectory) {
+        this(name, port, config, jvmOptions, logDirectory, Path.of("target/quarkus-app/quarkus-run.jar"));
+    }
+
+    /** A process of the packaged application {@code jar} (another build, for comparisons). */
+    public AppProcess(String name, int port, Map<String, String> config, List<String> jvmOptions, Path logDirectory, Path jar) {
         this.name = name;
         this.port = port;
         this.config = config;
         this.jvmOptions = jvmOptions;
         this.log = logDirectory.resolve(name + ".log");
+        this.jar = jar;
     }
 
     /**
@@ -74,7 +81,7 @@ public final class AppProcess {
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + port);
         command.add("-jar");
-        command.add(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString());
+        command.add(jar.toAbsolutePath().toString());
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
