@@ -58,6 +58,7 @@ public class Broker {
         final Function<Delivery, Uni<Void>> handler;
         /** The event loop this queue's messages are handled on: queues are spread over all of them. */
         final Context context;
+        final OrderSequencer orders = new OrderSequencer();
         volatile AmqpReceiver receiver;
         volatile boolean cancelled;
 
@@ -95,10 +96,13 @@ public class Broker {
     private volatile AmqpSender sender;
     private volatile boolean stopped;
     private final Outage unreachable;
+    private final int concurrency;
 
-    Broker(Vertx vertx, MessagingConfig config) {
+    Broker(Vertx vertx, MessagingConfig config,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int poolSize) {
         this.vertx = vertx;
         this.config = config.broker();
+        this.concurrency = Math.max(1, Math.min(config.consumer().concurrency().orElse(poolSize), this.config.credits()));
         this.unreachable = new Outage(LOG, "connecting to the AMQP broker at " + this.config.host() + ":" + this.config.port());
     }
 
@@ -139,7 +143,8 @@ public class Broker {
 
     /**
      * Publishes one CloudEvent (binary content mode) to {@code address}, with the W3C trace context of its publishing as
-     * plain application properties; completes when the broker has accepted it.
+     * plain application properties, grouped by its subject (the order id: Artemis keeps a group on one consumer of a
+     * queue, so competing replicas keep each order in sequence); completes when the broker has accepted it.
      */
     public Uni<Void> publish(String address, Map<String, String> attributes, Map<String, String> traceContext, String data) {
         AmqpSender current = sender;
@@ -155,6 +160,7 @@ public class Broker {
                 .priority((short) Priority.parse(attributes.get(EventCodec.PRIORITY)).amqp())
                 .id(attributes.get("id"))
                 .subject(attributes.get("type"))
+                .groupId(attributes.get("subject"))
                 .contentType(attributes.getOrDefault("datacontenttype", "application/json"))
                 .applicationProperties(properties)
                 .withBufferAsBody(Buffer.buffer(data))
@@ -220,17 +226,23 @@ public class Broker {
             receiver.pause();
             receiver.handler(message -> handle(receiver, connectionContext, consumer, message));
             receiver.exceptionHandler(error -> LOG.warnf("receiver of %s failed: %s", consumer.queue(), error.getMessage()));
-            receiver.fetch(1);
-            LOG.debugf("consuming %s", consumer.queue());
+            receiver.fetch(concurrency);
+            LOG.debugf("consuming %s, %d at a time", consumer.queue(), concurrency);
         }).onFailure(error -> {
             LOG.errorf("cannot consume queue %s: %s", consumer.queue(), error.getMessage());
             lost(conn, error);
         });
     }
 
-    /** One message at a time per queue, so the events of one order on one queue are applied in order. */
+    /**
+     * Up to {@code concurrency} messages per queue at a time, one order's (its subject, else its group) in sequence, so
+     * the events of one order on one queue are applied in order; each is settled, and the next one asked for, when its
+     * handling ends.
+     */
     private void handle(AmqpReceiver receiver, Context connectionContext, Consumer consumer, AmqpMessage message) {
-        Contexts.onNewContext(consumer.context, () -> consumer.handler().apply(delivery(consumer.queue(), message)))
+        Delivery delivery = delivery(consumer.queue(), message);
+        String order = delivery.attributes().getOrDefault("subject", message.groupId());
+        consumer.orders.run(order, () -> Contexts.onNewContext(consumer.context, () -> consumer.handler().apply(delivery)))
                 .subscribe().with(
                         done -> connectionContext.runOnContext(v -> {
                             message.accepted();

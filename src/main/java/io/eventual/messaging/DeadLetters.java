@@ -85,16 +85,16 @@ public class DeadLetters {
                         return Uni.createFrom().item(false);
                     }
                     DeadLetter letter = map(rows.iterator().next());
-                    return conn.preparedQuery("insert into outbox (event_id, type, subject, attributes, data, address) "
-                            + "values ($1, $2, $3, $4, $5, $6)")
+                    return conn.preparedQuery("insert into outbox (event_id, type, subject, attributes, data, address, owner) "
+                            + "values ($1, $2, $3, $4, $5, $6, $7)")
                             .execute(Tuple.from(new Object[] { letter.eventId() == null ? "" : letter.eventId(),
                                     letter.eventType() == null ? "" : letter.eventType(), letter.subject(),
                                     letter.attributes().encode(), letter.body() == null ? "" : letter.body(),
-                                    letter.queue() }))
+                                    letter.queue(), relay.owner() }))
                             .replaceWith(true);
                 })).invoke(redriven -> {
                     if (redriven) {
-                        relay.wake();
+                        relay.written();
                     }
                 });
     }

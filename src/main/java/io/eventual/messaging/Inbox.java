@@ -31,18 +31,16 @@ public class Inbox {
     private final EventCodec codec;
     private final ProcessedEvents processed;
     private final Outbox outbox;
-    private final OutboxRelay relay;
     private final DeadLetters deadLetters;
     private final MessagingConfig.Retry retry;
     private final ConsumerMetrics metrics;
     private final Tracing tracing;
 
-    Inbox(EventCodec codec, ProcessedEvents processed, Outbox outbox, OutboxRelay relay, DeadLetters deadLetters,
+    Inbox(EventCodec codec, ProcessedEvents processed, Outbox outbox, DeadLetters deadLetters,
             MessagingConfig config, ConsumerMetrics metrics, Tracing tracing) {
         this.codec = codec;
         this.processed = processed;
         this.outbox = outbox;
-        this.relay = relay;
         this.deadLetters = deadLetters;
         this.retry = config.retry();
         this.metrics = metrics;
@@ -83,10 +81,24 @@ public class Inbox {
             if (attempts.incrementAndGet() > 1) {
                 meters.retried().increment();
             }
-            return Transactions.withTransaction(() -> processed.firstTime(consumer, event.id(), attempts.get())
-                    .invoke(first::set)
-                    .chain(isFirst -> isFirst ? handler.handle(event).chain(events -> outbox.append(events, trace))
-                            : Uni.createFrom().voidItem()));
+            // The handler runs first and the duplicate check rides on the statement that writes its events; a
+            // duplicate rolls everything back.
+            ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), attempts.get());
+            return Transactions.withTransaction(() -> handler.handle(event)
+                    .chain(events -> outbox.appendOnce(mark, events, trace))
+                    .invoke(isFirst -> {
+                        if (!isFirst) {
+                            throw new Duplicate();
+                        }
+                    }))
+                    .<Void> map(applied -> {
+                        first.set(true);
+                        return null;
+                    })
+                    .onFailure(Duplicate.class::isInstance).recoverWithNull()
+                    // A handler may refuse what it already applied (the order exists): a duplicate, not a failure.
+                    .onFailure(error -> !Failures.isTransient(error)).recoverWithUni(error -> processed.seen(consumer, event.id())
+                            .chain(seen -> seen ? Uni.createFrom().voidItem() : Uni.createFrom().failure(error)));
         }).onFailure().invoke(error -> {
             meters.failed().increment();
             LOG.debugf("attempt %d at %s failed: %s", attempts.get(), event.id(), error);
@@ -106,11 +118,17 @@ public class Inbox {
                         meters.duplicates().increment();
                         LOG.debugf("%s already applied %s: skipped", consumer, event.id());
                     }
-                    relay.wake();
                 })
                 .onFailure().recoverWithUni(error -> error instanceof RejectedEventException
                         ? park(consumer, delivery, type, span, "rejected", "rejected: " + error.getMessage(), 1)
                         : park(consumer, delivery, type, span, "exhausted", describe(error), retry.attempts()));
+    }
+
+    /** Rolls back the transaction of a delivery whose event was applied before. */
+    private static final class Duplicate extends RuntimeException {
+        Duplicate() {
+            super(null, null, false, false);
+        }
     }
 
     private Uni<Void> park(String consumer, Delivery delivery, String type, Span span, String why, String reason,

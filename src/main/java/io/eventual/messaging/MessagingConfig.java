@@ -20,6 +20,16 @@ public interface MessagingConfig {
 
     Outbox outbox();
 
+    Consumer consumer();
+
+    interface Consumer {
+        /**
+         * Messages handled at once per queue: different orders in parallel, one order's in sequence. Defaults to the
+         * reactive connection pool's size.
+         */
+        java.util.OptionalInt concurrency();
+    }
+
     interface Broker {
         @WithDefault("localhost")
         String host();
@@ -57,8 +67,15 @@ public interface MessagingConfig {
         @WithDefault("200")
         int batchSize();
 
-        /** How often the relay looks for unsent events besides being woken by a commit. */
-        @WithDefault("1s")
+        /**
+         * How often each process renews its relay lease and takes over the unpublished events of processes whose lease
+         * ran out (its own events are published right after commit, not polled).
+         */
+        @WithDefault("2s")
         Duration pollInterval();
+
+        /** How long a process's claim on its unpublished events lasts without renewal (after a crash, the delay). */
+        @WithDefault("10s")
+        Duration lease();
     }
 }

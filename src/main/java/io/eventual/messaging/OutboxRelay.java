@@ -1,18 +1,22 @@
 package io.eventual.messaging;
 
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,38 +29,48 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Publishes committed outbox events to the broker in the order they were written, then deletes them. It is woken
- * right after a commit in this process, by PostgreSQL {@code NOTIFY} for commits of other processes, and by a slow
- * poll as a safety net. A transaction-scoped advisory lock
- * lets one relay at a time publish, which keeps each order's events in order; a crash after publishing and before
- * deleting only republishes, and consumers drop the duplicates.
+ * Publishes the outbox rows this process wrote, in the order it wrote them, then deletes them. Nothing is shared
+ * between processes on this path: each process owns its rows and publishes them from memory right after their
+ * transaction committed, without reading them back. Every {@code eventual.outbox.poll-interval} it renews its lease and
+ * takes over the rows of owners whose lease has run out (a process that died), which it then reads from the table.
+ * A crash after publishing and before deleting only republishes; consumers drop the duplicates.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final long LOCK_KEY = 0x6576656e7475616cL; // "eventual"
 
+    /** A committed outbox row waiting to be published. */
+    record Pending(long position, String address, Map<String, String> attributes, String data, Instant written) {
+    }
+
+    /** This process's name on its outbox rows; new at every start, so a restarted process's old rows are taken over. */
+    private final String owner = UUID.randomUUID().toString();
     private final Pool pool;
     private final Broker broker;
     private final Vertx vertx;
     private final MessagingConfig.Outbox config;
+    /** Committed rows of this process not yet published, by position. */
+    private final ConcurrentSkipListMap<Long, Pending> ready = new ConcurrentSkipListMap<>();
+    /** Published rows not yet deleted: a table read must not queue them again. */
+    private final Set<Long> published = ConcurrentHashMap.newKeySet();
+    /** Published rows no statement has yet taken on to delete. */
+    private final Queue<Long> toDelete = new ConcurrentLinkedQueue<>();
+    /** Rows of this process may be in the table and not in memory (start, take-over, memory full). */
+    private final AtomicBoolean unread = new AtomicBoolean(true);
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final Outage outage = new Outage(LOG, "publishing the outbox");
+    private final Outage leasing = new Outage(LOG, "renewing the outbox lease");
     private final Tracing tracing;
     private final Timer publishLatency;
     private volatile boolean stopped;
     private long timer = -1;
-    private PgSubscriber subscriber;
 
     OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry) {
         this.pool = pool;
@@ -69,28 +83,23 @@ public class OutboxRelay {
                 .publishPercentileHistogram().register(registry);
     }
 
-    void start(@Observes StartupEvent ignored, io.vertx.mutiny.core.Vertx mutinyVertx,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    void start(@Observes StartupEvent ignored) {
         broker.onConnected(this::wake);
-        timer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> wake());
-        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
-        username.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(mutinyVertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(Outbox.CHANNEL).handler(payload -> wake());
-        subscriber.connect().subscribe().with(ok -> LOG.debug("listening for outbox commits"),
-                error -> LOG.warnf("cannot listen for outbox commits (%s); polling every %s", error.getMessage(),
-                        config.pollInterval()));
+        renewLease();
+        timer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> renewLease());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         stopped = true;
         vertx.cancelTimer(timer);
-        if (subscriber != null) {
-            subscriber.closeAndForget();
-        }
+        // Let another process take over what is left at once instead of after the lease.
+        pool.preparedQuery("delete from outbox_lease where owner = $1").execute(Tuple.of(owner)).await()
+                .atMost(Duration.ofSeconds(2));
+    }
+
+    /** The owner this process writes on its outbox rows. */
+    String owner() {
+        return owner;
     }
 
     /** Events waiting to be published, and the age of the oldest in seconds. */
@@ -105,6 +114,22 @@ public class OutboxRelay {
                 });
     }
 
+    /** Rows committed by this process: queued for publishing (or left to a table read when too many wait). */
+    void committed(List<Pending> rows) {
+        if (ready.size() + rows.size() > config.batchSize() * 10L) {
+            unread.set(true);
+        } else {
+            rows.forEach(row -> ready.put(row.position(), row));
+        }
+        wake();
+    }
+
+    /** Rows of this process were written to the table by other means (a redrive): read them from there. */
+    void written() {
+        unread.set(true);
+        wake();
+    }
+
     /** Asks for a publishing round; cheap to call often, at most one round runs at a time. */
     public void wake() {
         if (stopped || !broker.isConnected()) {
@@ -115,59 +140,139 @@ public class OutboxRelay {
             return;
         }
         again.set(false);
-        pool.withTransaction(this::publishBatch).subscribe().with(published -> {
-            running.set(false);
-            outage.succeeded();
-            if (published >= config.batchSize() || again.get()) {
-                wake();
+        (unread.getAndSet(false) ? readTable() : Uni.createFrom().item(Long.MAX_VALUE))
+                .chain(this::publishReady)
+                .subscribe().with(published -> {
+                    running.set(false);
+                    outage.succeeded();
+                    if (published > 0 || again.get() || unread.get()) {
+                        wake();
+                    }
+                }, error -> {
+                    running.set(false);
+                    outage.failed(error);
+                });
+    }
+
+    /**
+     * Queues this process's rows from the table, in order; returns the last position read when there may be more (rows
+     * in memory after it must wait for the next read), otherwise no limit.
+     */
+    private Uni<Long> readTable() {
+        return pool.preparedQuery("select position, coalesce(address, type) as address, attributes, data, created_at from outbox "
+                + "where owner = $1 order by position limit $2").execute(Tuple.of(owner, config.batchSize()))
+                .map(rows -> {
+                    long last = 0;
+                    for (Row row : rows) {
+                        last = row.getLong("position");
+                        if (!published.contains(last)) {
+                            ready.putIfAbsent(last, new Pending(last, row.getString("address"), attributes(row),
+                                    row.getString("data"), row.getOffsetDateTime("created_at").toInstant()));
+                        }
+                    }
+                    if (rows.size() < config.batchSize()) {
+                        return Long.MAX_VALUE;
+                    }
+                    unread.set(true);
+                    return last;
+                });
+    }
+
+    /** Publishes up to a batch of queued rows at or below {@code upTo}, back to back on one link, then deletes them. */
+    private Uni<Integer> publishReady(long upTo) {
+        List<Pending> batch = new ArrayList<>();
+        for (Pending row : ready.headMap(upTo, true).values()) {
+            if (batch.size() == config.batchSize()) {
+                break;
             }
-        }, error -> {
-            running.set(false);
-            outage.failed(error);
-        });
-    }
-
-    private Uni<Integer> publishBatch(SqlConnection conn) {
-        return conn.preparedQuery("select pg_try_advisory_xact_lock($1) as locked").execute(Tuple.of(LOCK_KEY))
-                .chain(lock -> lock.iterator().next().getBoolean("locked")
-                        ? conn.preparedQuery("select position, coalesce(address, type) as address, attributes, data, created_at from outbox "
-                                + "order by position limit $1")
-                                .execute(Tuple.of(config.batchSize()))
-                                .chain(rows -> publish(conn, rows))
-                        : Uni.createFrom().item(0));
-    }
-
-    private Uni<Integer> publish(SqlConnection conn, Iterable<Row> rows) {
-        List<Long> positions = new ArrayList<>();
-        List<Uni<Void>> acks = new ArrayList<>();
-        for (Row row : rows) {
-            positions.add(row.getLong("position"));
-            // Each publish is sent at once, back to back on one link, so the broker receives them in outbox order.
-            acks.add(publish(row));
+            batch.add(row);
         }
-        if (positions.isEmpty()) {
+        if (batch.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return Uni.join().all(acks).andCollectFailures()
-                .chain(() -> conn.preparedQuery("delete from outbox where position = any($1)")
-                        .execute(Tuple.of(positions.toArray(new Long[0]))))
-                .map(deleted -> positions.size());
+        List<Uni<Void>> acks = new ArrayList<>();
+        batch.forEach(row -> acks.add(publish(row)));
+        return Uni.join().all(acks).andCollectFailures().invoke(() -> batch.forEach(row -> {
+            published.add(row.position());
+            toDelete.add(row.position());
+            ready.remove(row.position());
+        })).replaceWith(batch.size());
     }
 
-    private Uni<Void> publish(Row row) {
-        String address = row.getString("address");
-        Map<String, String> attributes = attributes(row);
-        Span span = tracing.publishing(address, attributes);
-        OffsetDateTime written = row.getOffsetDateTime("created_at");
-        return broker.publish(address, attributes, Tracing.carrier(Context.root().with(span)), row.getString("data"))
+    /**
+     * Published rows for the caller's statement to delete, as "1,2,3" (empty for none): deletes ride on the next
+     * write of this process (or its lease renewal) instead of costing a transaction and a round trip of their own.
+     * The caller reports the outcome with {@link #deleted} or {@link #notDeleted}.
+     */
+    List<Long> claimDeletes() {
+        List<Long> claimed = new ArrayList<>();
+        for (Long next; claimed.size() < config.batchSize() * 5 && (next = toDelete.poll()) != null;) {
+            claimed.add(next);
+        }
+        return claimed;
+    }
+
+    void deleted(List<Long> positions) {
+        positions.forEach(published::remove);
+    }
+
+    void notDeleted(List<Long> positions) {
+        toDelete.addAll(positions);
+    }
+
+    /** The SQL that deletes claimed rows given as a comma-separated text parameter. */
+    static String deleteClaimed(String parameter) {
+        return "delete from outbox where position = any(string_to_array(" + parameter + ", ',')::bigint[])";
+    }
+
+    static String csv(List<Long> positions) {
+        return positions.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    private Uni<Void> publish(Pending row) {
+        Span span = tracing.publishing(row.address(), row.attributes());
+        return broker.publish(row.address(), row.attributes(), Tracing.carrier(Context.root().with(span)), row.data())
                 .onItemOrFailure().invoke((ok, error) -> {
                     if (error == null) {
-                        publishLatency.record(Duration.between(written, OffsetDateTime.now()));
+                        publishLatency.record(Duration.between(row.written(), Instant.now()));
                     } else {
                         span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
                     }
                     span.end();
                 });
+    }
+
+    /**
+     * One statement: renews this process's lease, forgets expired ones, deletes what this process published since its
+     * last write, and takes over the rows of owners without a live lease (or without an owner, from before owners
+     * existed). Rows taken over are read and published next.
+     */
+    private void renewLease() {
+        List<Long> gone = claimDeletes();
+        pool.preparedQuery("""
+                with renewed as (insert into outbox_lease (owner, expires_at) values ($1, now() + $2 * interval '1 millisecond')
+                                 on conflict (owner) do update set expires_at = excluded.expires_at),
+                     expired as (delete from outbox_lease where expires_at < now() and owner <> $1),
+                     gone as (""" + deleteClaimed("$3") + """
+                )
+                update outbox o set owner = $1
+                where o.owner is null or (o.owner <> $1 and not exists (
+                    select 1 from outbox_lease l where l.owner = o.owner and l.expires_at >= now()))""")
+                .execute(Tuple.of(owner, config.lease().toMillis(), csv(gone)))
+                .onItemOrFailure().invoke((ok, error) -> {
+                    if (error == null) {
+                        deleted(gone);
+                    } else {
+                        notDeleted(gone);
+                    }
+                })
+                .subscribe().with(taken -> {
+                    leasing.succeeded();
+                    if (taken.rowCount() > 0) {
+                        LOG.infof("took over %d unpublished outbox events of processes that stopped", taken.rowCount());
+                        written();
+                    }
+                }, leasing::failed);
     }
 
     private static Map<String, String> attributes(Row row) {

@@ -2,22 +2,35 @@ package io.eventual.messaging;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Remembers which events a consumer has applied, in the consumer's own transaction. */
+/**
+ * The duplicate detector: remembers which events a consumer has applied. The record is written by the same statement
+ * that writes the events the consumer emits ({@link Outbox#appendOnce}), at the end of the consumer's transaction; a
+ * duplicate finds the record there and its transaction is rolled back, effects and all.
+ */
 @ApplicationScoped
 public class ProcessedEvents {
 
-    /** True the first time {@code consumer} sees {@code eventId}; false for a duplicate. */
-    public Uni<Boolean> firstTime(String consumer, String eventId, int attempt) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("insert into processed_event (consumer, event_id, attempts) values (:consumer, :id, :attempt) "
-                        + "on conflict do nothing")
-                .setParameter("consumer", consumer)
-                .setParameter("id", eventId)
-                .setParameter("attempt", attempt)
-                .executeUpdate())
-                .map(inserted -> inserted == 1);
+    /** A consumer applying an event, on its {@code attempt}-th attempt. */
+    public record Mark(String consumer, String eventId, int attempt) {
+    }
+
+    /** Inserts the mark; returns a row only the first time (named parameters :consumer, :eventId, :attempt). */
+    static final String INSERT = "insert into processed_event (consumer, event_id, attempts) values (:consumer, :eventId, :attempt) "
+            + "on conflict do nothing returning -1::bigint";
+
+    private final Pool pool;
+
+    ProcessedEvents(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Whether {@code consumer} has applied {@code eventId} (asked when handling failed: a duplicate is no failure). */
+    public Uni<Boolean> seen(String consumer, String eventId) {
+        return pool.preparedQuery("select 1 from processed_event where consumer = $1 and event_id = $2")
+                .execute(Tuple.of(consumer, eventId)).map(rows -> rows.size() > 0);
     }
 }

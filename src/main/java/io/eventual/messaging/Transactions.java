@@ -15,7 +15,11 @@ import io.vertx.core.Vertx;
  */
 public final class Transactions {
 
-    private static final String AFTER_COMMIT = "eventual.after-commit";
+    private static final String HOOKS = "eventual.transaction-hooks";
+
+    /** What to do once the transaction of this context has ended, one way or the other. */
+    private record Hooks(List<Runnable> committed, List<Runnable> rolledBack) {
+    }
 
     private Transactions() {
     }
@@ -23,23 +27,39 @@ public final class Transactions {
     /** Runs {@code work} in a transaction, then the actions it registered with {@link #afterCommit}. */
     public static <T> Uni<T> withTransaction(Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
-            List<Runnable> actions = new ArrayList<>();
+            Hooks hooks = new Hooks(new ArrayList<>(), new ArrayList<>());
             Context context = Vertx.currentContext();
             if (context != null) {
-                context.putLocal(AFTER_COMMIT, actions);
+                context.putLocal(HOOKS, hooks);
             }
-            return Panache.withTransaction(work).invoke(() -> actions.forEach(Runnable::run));
+            return Panache.withTransaction(work)
+                    .invoke(() -> hooks.committed().forEach(Runnable::run))
+                    .onFailure().invoke(() -> hooks.rolledBack().forEach(Runnable::run));
         });
     }
 
     /** Registers {@code action} to run once the current transaction has committed (at once outside of one). */
     public static void afterCommit(Runnable action) {
-        Context context = Vertx.currentContext();
-        List<Runnable> actions = context == null ? null : context.getLocal(AFTER_COMMIT);
-        if (actions == null) {
+        Hooks hooks = hooks();
+        if (hooks == null) {
             action.run();
         } else {
-            actions.add(action);
+            hooks.committed().add(action);
         }
+    }
+
+    /** Registers what to do once the current transaction has committed, or rolled back; fails outside of one. */
+    static void whenEnded(Runnable committed, Runnable rolledBack) {
+        Hooks hooks = hooks();
+        if (hooks == null) {
+            throw new IllegalStateException("must run inside Transactions.withTransaction");
+        }
+        hooks.committed().add(committed);
+        hooks.rolledBack().add(rolledBack);
+    }
+
+    private static Hooks hooks() {
+        Context context = Vertx.currentContext();
+        return context == null ? null : context.getLocal(HOOKS);
     }
 }

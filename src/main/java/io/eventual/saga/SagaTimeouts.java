@@ -12,7 +12,6 @@ import io.eventual.messaging.Contexts;
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.Outage;
 import io.eventual.messaging.Outbox;
-import io.eventual.messaging.OutboxRelay;
 import io.eventual.messaging.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,15 +33,13 @@ class SagaTimeouts {
 
     private final OrderSaga saga;
     private final Outbox outbox;
-    private final OutboxRelay relay;
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
 
-    SagaTimeouts(OrderSaga saga, Outbox outbox, OutboxRelay relay, Vertx vertx) {
+    SagaTimeouts(OrderSaga saga, Outbox outbox, Vertx vertx) {
         this.saga = saga;
         this.outbox = outbox;
-        this.relay = relay;
         this.vertx = vertx;
     }
 
@@ -64,9 +61,6 @@ class SagaTimeouts {
                 .subscribe().with(expired -> {
                     running.set(false);
                     outage.succeeded();
-                    if (expired > 0) {
-                        relay.wake();
-                    }
                 }, error -> {
                     running.set(false);
                     outage.failed(error);

@@ -7,24 +7,22 @@ import jakarta.ws.rs.ClientErrorException;
 
 import io.eventual.event.Event;
 import io.eventual.messaging.Outbox;
-import io.eventual.messaging.OutboxRelay;
+import io.eventual.messaging.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-/** Records an accepted event durably in the outbox before the HTTP request is answered, then wakes the relay. */
+/** Records an accepted event durably in the outbox before the HTTP request is answered; the relay publishes it after commit. */
 @ApplicationScoped
 class Publisher {
 
     private final Outbox outbox;
-    private final OutboxRelay relay;
 
-    Publisher(Outbox outbox, OutboxRelay relay) {
+    Publisher(Outbox outbox) {
         this.outbox = outbox;
-        this.relay = relay;
     }
 
     Uni<Event> publish(Event event) {
-        return Panache.withTransaction(() -> outbox.append(List.of(event))).invoke(relay::wake).replaceWith(event);
+        return Transactions.withTransaction(() -> outbox.append(List.of(event))).replaceWith(event);
     }
 
     /**
@@ -32,7 +30,7 @@ class Publisher {
      * gets the subject (order id) of the first event, and nothing is published again.
      */
     Uni<String> publishOnce(String key, String requestHash, Event event) {
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
+        return Transactions.withTransaction(() -> Panache.getSession().chain(session -> session
                 .createNativeQuery("insert into idempotency_key (key, request_hash, order_id) values (:key, :hash, :order) "
                         + "on conflict (key) do nothing")
                 .setParameter("key", key).setParameter("hash", requestHash).setParameter("order", event.subject())
@@ -41,8 +39,7 @@ class Publisher {
                         ? outbox.append(List.of(event)).replaceWith(event.subject())
                         : session.createNativeQuery("select request_hash || ' ' || order_id from idempotency_key where key = :key",
                                 String.class).setParameter("key", key).getSingleResult()
-                                .map(found -> firstOrder(found, requestHash)))))
-                .invoke(relay::wake);
+                                .map(found -> firstOrder(found, requestHash)))));
     }
 
     private static String firstOrder(String hashAndOrder, String requestHash) {
