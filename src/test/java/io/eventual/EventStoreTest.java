@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.eventual.projection.OrderFold;
 import io.eventual.store.ConcurrentAppendException;
 import io.eventual.store.EventStore;
+import io.eventual.store.GlobalPosition;
 import io.eventual.store.NewEvent;
 import io.eventual.store.StoredEvent;
 import io.eventual.testing.Db;
@@ -96,10 +97,11 @@ class EventStoreTest {
     void allEventsAreReadInPagesByGlobalPosition() {
         String stream = "pages-" + UUID.randomUUID();
         store.append(stream, 0, List.of(event("1"), event("2"), event("3"), event("4"), event("5"))).await().atMost(WAIT);
-        long before = stream(stream).get(0).position() - 1;
+        StoredEvent first = stream(stream).get(0);
+        GlobalPosition before = new GlobalPosition(first.transactionId(), first.position() - 1);
 
         List<StoredEvent> page1 = store.readAll(before, 2).await().atMost(WAIT);
-        List<StoredEvent> page2 = store.readAll(page1.get(1).position(), 2).await().atMost(WAIT);
+        List<StoredEvent> page2 = store.readAll(page1.get(1).global(), 2).await().atMost(WAIT);
 
         assertThat(page1).extracting(StoredEvent::version).containsExactly(1, 2);
         assertThat(page2).extracting(StoredEvent::version).containsExactly(3, 4);

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.OutboxRelay;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.SagaMetrics;
@@ -26,7 +27,7 @@ import io.vertx.core.Vertx;
 /**
  * Gauges of state that lives in the database, read every {@code eventual.metrics.refresh-interval}: outbox backlog,
  * sagas in flight by status, projection lag. They describe the whole system, so every process reports the same values
- * (take the max across pods, not the sum).
+ * (take the max across pods, not the sum). Only processes that run the {@code store} function read them.
  */
 @ApplicationScoped
 class StateGauges {
@@ -50,7 +51,10 @@ class StateGauges {
         this.vertx = vertx;
     }
 
-    void start(@Observes StartupEvent ignored, MeterRegistry registry, OperationsConfig config) {
+    void start(@Observes StartupEvent ignored, MeterRegistry registry, OperationsConfig config, MessagingConfig messaging) {
+        if (!messaging.functions().contains("store")) {
+            return; // one kind of process reads them for the whole system
+        }
         Gauge.builder("eventual.outbox.waiting", backlog, b -> b.get().events())
                 .description("Events committed but not yet published").register(registry);
         Gauge.builder("eventual.outbox.oldest.age", backlog, b -> b.get().oldestSeconds()).baseUnit("seconds")

@@ -15,6 +15,8 @@ import org.jboss.logging.Logger;
 
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.Outage;
+import io.eventual.store.EventStore;
+import io.eventual.store.GlobalPosition;
 import io.eventual.store.Recorder;
 import io.eventual.store.StoredEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,12 +24,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Keeps the order view up to date from the event store: it reads events after its checkpoint (a global position) in
- * pages and writes the view rows and the new checkpoint in one transaction. It can also rebuild the view from
+ * pages of up to 500 and writes the view rows and the new checkpoint in one transaction. It can also rebuild the view from
  * position 0 into a fresh table and swap it in.
  */
 @ApplicationScoped
@@ -37,6 +40,7 @@ public class OrderProjector {
     static final String VIEW = "order_view";
     private static final long LOCK = 0x6f7264657273L; // "orders"
     private static final int PAGE = 500;
+    private static final long DEBOUNCE_MILLIS = 50;
     private static final Logger LOG = Logger.getLogger(OrderProjector.class);
     private final Outage outage = new Outage(LOG, "updating the order view");
 
@@ -45,6 +49,7 @@ public class OrderProjector {
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean soon = new AtomicBoolean();
     private long timer = -1;
 
     OrderProjector(Pool pool, OrderFold fold, Vertx vertx) {
@@ -63,8 +68,14 @@ public class OrderProjector {
         vertx.cancelTimer(timer);
     }
 
+    /** Catches up shortly after events were recorded, so that several recorder batches go into one round. */
     void recorded(@Observes Recorder.Recorded ignored) {
-        wake();
+        if (soon.compareAndSet(false, true)) {
+            vertx.setTimer(DEBOUNCE_MILLIS, t -> {
+                soon.set(false);
+                wake();
+            });
+        }
     }
 
     /** Catches up with the store; at most one round at a time. */
@@ -74,9 +85,10 @@ public class OrderProjector {
             return;
         }
         again.set(false);
-        pool.withTransaction(conn -> lock(conn).chain(() -> checkpoint(conn))
-                .chain(position -> project(conn, VIEW, position).chain(next -> saveCheckpoint(conn, next)
-                        .map(v -> next > position))))
+        pool.withTransaction(conn -> tryLock(conn).chain(locked -> !locked ? Uni.createFrom().item(false)
+                : checkpoint(conn).chain(position -> project(conn, VIEW, position).chain(next -> next.equals(position)
+                        ? Uni.createFrom().item(false)
+                        : saveCheckpoint(conn, next).replaceWith(true)))))
                 .subscribe().with(progressed -> {
                     running.set(false);
                     outage.succeeded();
@@ -90,11 +102,11 @@ public class OrderProjector {
     }
 
     /** Rebuilds the view from the whole store into a fresh table, then swaps it in; returns the events replayed. */
-    public Uni<Long> rebuild() {
+    public Uni<GlobalPosition> rebuild() {
         String next = VIEW + "_next";
         return pool.query("drop table if exists " + next).execute()
                 .chain(() -> pool.query("create table " + next + " (like " + VIEW + " including all)").execute())
-                .chain(() -> catchUp(next, 0))
+                .chain(() -> catchUp(next, GlobalPosition.START))
                 .chain(position -> pool.withTransaction(conn -> lock(conn)
                         .chain(() -> project(conn, next, position))
                         .chain(last -> conn.query("alter table " + VIEW + " rename to " + VIEW + "_old").execute()
@@ -104,17 +116,14 @@ public class OrderProjector {
                                 .replaceWith(last))));
     }
 
-    private Uni<Long> catchUp(String table, long position) {
+    private Uni<GlobalPosition> catchUp(String table, GlobalPosition position) {
         return pool.withTransaction(conn -> project(conn, table, position))
-                .chain(next -> next > position ? catchUp(table, next) : Uni.createFrom().item(next));
+                .chain(next -> next.equals(position) ? Uni.createFrom().item(next) : catchUp(table, next));
     }
 
     /** Applies one page of events after {@code position} to {@code table}; returns the position reached. */
-    private Uni<Long> project(SqlConnection conn, String table, long position) {
-        return conn.preparedQuery("select " + StoredEvent.COLUMNS + " from event_store where position > $1 order by position limit $2")
-                .execute(Tuple.of(position, PAGE)).chain(rows -> {
-                    List<StoredEvent> events = new ArrayList<>();
-                    rows.forEach(row -> events.add(StoredEvent.of(row)));
+    private Uni<GlobalPosition> project(SqlConnection conn, String table, GlobalPosition position) {
+        return EventStore.readAll(conn, position, PAGE).chain(events -> {
                     if (events.isEmpty()) {
                         return Uni.createFrom().item(position);
                     }
@@ -126,7 +135,7 @@ public class OrderProjector {
                                     current.getOrDefault(event.streamId(), fold.initial(event.streamId())));
                             changed.put(event.streamId(), fold.apply(before, event));
                         }
-                        return save(conn, table, changed.values()).replaceWith(events.get(events.size() - 1).position());
+                        return save(conn, table, changed.values()).replaceWith(events.get(events.size() - 1).global());
                     });
                 });
     }
@@ -157,13 +166,22 @@ public class OrderProjector {
         return conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK)).replaceWithVoid();
     }
 
-    private static Uni<Long> checkpoint(SqlConnection conn) {
-        return conn.preparedQuery("select position from projection_checkpoint where name = $1").execute(Tuple.of(NAME))
-                .map(rows -> rows.iterator().next().getLong("position"));
+    /** One projector at a time across store replicas; the others skip this round instead of queueing behind it. */
+    private static Uni<Boolean> tryLock(SqlConnection conn) {
+        return conn.preparedQuery("select pg_try_advisory_xact_lock($1) as locked").execute(Tuple.of(LOCK))
+                .map(rows -> rows.iterator().next().getBoolean("locked"));
     }
 
-    private static Uni<Void> saveCheckpoint(SqlConnection conn, long position) {
-        return conn.preparedQuery("update projection_checkpoint set position = $2 where name = $1")
-                .execute(Tuple.of(NAME, position)).replaceWithVoid();
+    private static Uni<GlobalPosition> checkpoint(SqlConnection conn) {
+        return conn.preparedQuery("select transaction_id, position from projection_checkpoint where name = $1").execute(Tuple.of(NAME))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new GlobalPosition(row.getLong("transaction_id"), row.getLong("position"));
+                });
+    }
+
+    private static Uni<Void> saveCheckpoint(SqlConnection conn, GlobalPosition position) {
+        return conn.preparedQuery("update projection_checkpoint set transaction_id = $2, position = $3 where name = $1")
+                .execute(Tuple.of(NAME, position.transactionId(), position.position())).replaceWithVoid();
     }
 }

@@ -49,7 +49,8 @@ public class OrderViews {
     /** Events recorded but not yet in the view, and the age of the oldest of them. */
     public Uni<Lag> lag() {
         return pool.preparedQuery("select count(*) as events, coalesce(extract(epoch from now() - min(e.recorded_at)), 0) as seconds "
-                + "from event_store e where e.position > (select position from projection_checkpoint where name = $1)")
+                + "from event_store e where (e.transaction_id, e.position) > "
+                + "(select transaction_id, position from projection_checkpoint where name = $1)")
                 .execute(Tuple.of(OrderProjector.NAME))
                 .map(rows -> {
                     Row row = rows.iterator().next();

@@ -1,5 +1,7 @@
 package io.eventual.store;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,18 +14,24 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 
 /**
- * Append-only event store in PostgreSQL. Appends are serialised by a transaction-scoped advisory lock, so global
- * positions become visible in order and a reader that follows positions never skips an event; each stream's version
- * is checked against what the writer expected (optimistic concurrency).
+ * Append-only event store in PostgreSQL, without a global lock: appends to different streams never wait for each other.
+ * A stream's versions are unique, so two writers of one stream cannot both win (optimistic concurrency). Positions are
+ * handed out before commit and may become visible out of order, so readers follow {@link GlobalPosition} (transaction
+ * id, position) and stop at the oldest transaction still running: every transaction below it has ended, and every
+ * later writer gets a higher id, so nothing can appear behind a reader (the approach of Emmett's PostgreSQL store).
  */
 @ApplicationScoped
 public class EventStore {
 
-    private static final long APPEND_LOCK = 0x73746f7265L; // "store"
+    /** Only rows of transactions that ended before every one still running: none can appear below them later. */
+    private static final String VISIBLE = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    private static final String INSERT = "insert into event_store (stream_id, version, event_id, type, schema_version, source, "
+            + "time, correlation_id, causation_id, data) ";
 
     private final Pool pool;
     private final ObjectMapper mapper;
@@ -33,26 +41,82 @@ public class EventStore {
         this.mapper = mapper;
     }
 
+    /** One event to record at the end of its stream. */
+    public record Recording(String streamId, NewEvent event) {
+    }
+
     /**
      * Appends {@code events} to {@code streamId}, which must be at {@code expectedVersion} (0 for a new stream);
      * fails with {@link ConcurrentAppendException} otherwise.
      */
     public Uni<List<StoredEvent>> append(String streamId, int expectedVersion, List<NewEvent> events) {
-        return pool.withTransaction(conn -> lock(conn).chain(() -> version(conn, streamId)).chain(actual -> {
-            if (actual != expectedVersion) {
-                return Uni.createFrom().failure(new ConcurrentAppendException(streamId, expectedVersion, actual));
-            }
-            return insert(conn, streamId, expectedVersion, events);
-        }));
+        List<Tuple> rows = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent e = events.get(i);
+            rows.add(Tuple.from(new Object[] { streamId, expectedVersion + i + 1, e.eventId(), e.type(), e.schemaVersion(),
+                    e.source(), e.time().atOffset(ZoneOffset.UTC), e.correlationId(), e.causationId(), e.data() }));
+        }
+        // The version check rides on the insert: a stream at another version inserts nothing, a racing writer of the
+        // same version breaks the (stream, version) key.
+        return pool.withTransaction(conn -> conn.preparedQuery(INSERT + "select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
+                + "where (select coalesce(max(version), 0) from event_store where stream_id = $1) = $2 - 1 "
+                + "returning " + StoredEvent.COLUMNS).executeBatch(rows).map(EventStore::allBatches)
+                .chain(stored -> stored.size() == events.size() ? Uni.createFrom().item(stored)
+                        : Uni.createFrom().failure(new StaleVersion())))
+                .onFailure(e -> e instanceof StaleVersion || e instanceof PgException pg && "23505".equals(pg.getSqlState()))
+                .recoverWithUni(e -> version(streamId).chain(actual -> Uni.createFrom().failure(
+                        new ConcurrentAppendException(streamId, expectedVersion, actual))));
     }
 
-    /** Appends one event at the end of its stream unless an event with its id is stored already; empty if it was. */
-    public Uni<List<StoredEvent>> record(String streamId, NewEvent event) {
-        return pool.withTransaction(conn -> lock(conn)
-                .chain(() -> conn.preparedQuery("select 1 from event_store where event_id = $1").execute(Tuple.of(event.eventId())))
-                .chain(found -> found.size() > 0
-                        ? Uni.createFrom().item(List.<StoredEvent> of())
-                        : version(conn, streamId).chain(version -> insert(conn, streamId, version, List.of(event)))));
+    private static final class StaleVersion extends RuntimeException {
+        StaleVersion() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Records {@code recordings} in one statement and one transaction, each at the end of its stream, in the order
+     * given; an event whose id is stored already (or appears twice) is skipped. Returns what was stored.
+     */
+    public Uni<List<StoredEvent>> record(List<Recording> recordings) {
+        int n = recordings.size();
+        String[] streams = new String[n], ids = new String[n], types = new String[n], sources = new String[n],
+                correlations = new String[n], causations = new String[n], data = new String[n];
+        Integer[] versions = new Integer[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            NewEvent e = recordings.get(i).event();
+            streams[i] = recordings.get(i).streamId();
+            ids[i] = e.eventId();
+            types[i] = e.type();
+            versions[i] = e.schemaVersion();
+            sources[i] = e.source();
+            times[i] = e.time().atOffset(ZoneOffset.UTC);
+            correlations[i] = e.correlationId();
+            causations[i] = e.causationId();
+            data[i] = e.data();
+        }
+        return pool.preparedQuery("""
+                with input as (
+                    select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
+                                         $7::text[], $8::text[], $9::text[])
+                        with ordinality as t(stream_id, event_id, type, schema_version, source, time, correlation_id,
+                                             causation_id, data, n)),
+                fresh as (
+                    select distinct on (event_id) * from input i
+                    where not exists (select 1 from event_store e where e.event_id = i.event_id)
+                    order by event_id, n),
+                numbered as (
+                    select f.*, coalesce((select max(version) from event_store e where e.stream_id = f.stream_id), 0)
+                                + row_number() over (partition by f.stream_id order by f.n) as version
+                    from fresh f)
+                """ + INSERT + """
+                select stream_id, version, event_id, type, schema_version, source, time, correlation_id, causation_id, data
+                from numbered order by n
+                on conflict (event_id) do nothing
+                returning """ + " " + StoredEvent.COLUMNS)
+                .execute(Tuple.from(new Object[] { streams, ids, types, versions, sources, times, correlations, causations, data }))
+                .map(EventStore::events);
     }
 
     /** The stream's events with a version above {@code afterVersion}, in order. */
@@ -61,10 +125,16 @@ public class EventStore {
                 + "order by version").execute(Tuple.of(streamId, afterVersion)).map(EventStore::events);
     }
 
-    /** Up to {@code limit} events after global position {@code afterPosition}, in order. */
-    public Uni<List<StoredEvent>> readAll(long afterPosition, int limit) {
-        return pool.preparedQuery("select " + StoredEvent.COLUMNS + " from event_store where position > $1 "
-                + "order by position limit $2").execute(Tuple.of(afterPosition, limit)).map(EventStore::events);
+    /** Up to {@code limit} events after {@code after} in global order, never skipping one that commits later. */
+    public Uni<List<StoredEvent>> readAll(GlobalPosition after, int limit) {
+        return readAll(pool, after, limit);
+    }
+
+    /** {@link #readAll(GlobalPosition, int)} on a given connection (a projector's transaction). */
+    public static Uni<List<StoredEvent>> readAll(SqlClient client, GlobalPosition after, int limit) {
+        return client.preparedQuery("select " + StoredEvent.COLUMNS + " from event_store where (transaction_id, position) > ($1, $2) "
+                + "and " + VISIBLE + " order by transaction_id, position limit $3")
+                .execute(Tuple.of(after.transactionId(), after.position(), limit)).map(EventStore::events);
     }
 
     /** Folds a stream, starting from its latest snapshot when there is one. */
@@ -110,25 +180,9 @@ public class EventStore {
                 + "on conflict do nothing").execute(Tuple.of(streamId, version, write(state))).replaceWithVoid();
     }
 
-    private static Uni<Void> lock(SqlConnection conn) {
-        return conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(APPEND_LOCK)).replaceWithVoid();
-    }
-
-    private static Uni<Integer> version(SqlConnection conn, String streamId) {
-        return conn.preparedQuery("select coalesce(max(version), 0) as version from event_store where stream_id = $1")
+    private Uni<Integer> version(String streamId) {
+        return pool.preparedQuery("select coalesce(max(version), 0) as version from event_store where stream_id = $1")
                 .execute(Tuple.of(streamId)).map(rows -> rows.iterator().next().getInteger("version"));
-    }
-
-    private static Uni<List<StoredEvent>> insert(SqlConnection conn, String streamId, int after, List<NewEvent> events) {
-        List<Tuple> rows = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            NewEvent e = events.get(i);
-            rows.add(Tuple.from(new Object[] { streamId, after + i + 1, e.eventId(), e.type(), e.schemaVersion(), e.source(),
-                    e.time().atOffset(java.time.ZoneOffset.UTC), e.correlationId(), e.causationId(), e.data() }));
-        }
-        return conn.preparedQuery("insert into event_store (stream_id, version, event_id, type, schema_version, source, "
-                + "time, correlation_id, causation_id, data) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning "
-                + StoredEvent.COLUMNS).executeBatch(rows).map(EventStore::allBatches);
     }
 
     private static List<StoredEvent> allBatches(RowSet<Row> rows) {

@@ -2,8 +2,15 @@ package io.eventual.store;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -20,6 +27,7 @@ import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.Failures;
 import io.eventual.messaging.MessagingConfig;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -48,6 +56,8 @@ public class Recorder implements EventFunction {
     }
 
     private final ConsumerMetrics metrics;
+    private final Queue<Waiting> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
 
     Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
             ObjectMapper mapper, ConsumerMetrics metrics) {
@@ -87,24 +97,67 @@ public class Recorder implements EventFunction {
         ConsumerMetrics.Meters meters = metrics.of(name(), event.type());
         meters.received().increment();
         Timer.Sample timer = metrics.start();
-        return store.record(stream, event)
-                .call(stored -> snapshotIfDue(stream, stored))
-                .onFailure(Failures::isTransient).invoke(error -> meters.failed().increment())
-                .onFailure(Failures::isTransient).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
-                .invoke(stored -> {
-                    (stored.isEmpty() ? meters.duplicates() : meters.applied()).increment();
-                    stored.forEach(s -> recorded.fire(new Recorded(s.position())));
-                })
+        Waiting waiting = new Waiting(new EventStore.Recording(stream, event), new CompletableFuture<>());
+        queue.add(waiting);
+        flush();
+        return Uni.createFrom().completionStage(waiting.stored())
+                .invoke(stored -> (stored ? meters.applied() : meters.duplicates()).increment())
+                .onFailure().invoke(error -> meters.failed().increment())
                 .eventually(() -> timer.stop(meters.duration()))
                 .replaceWithVoid();
     }
 
-    private Uni<Void> snapshotIfDue(String stream, List<StoredEvent> stored) {
-        if (stored.isEmpty() || stored.get(0).version() % config.snapshotEvery() != 0) {
-            return Uni.createFrom().voidItem();
+    /** A delivery waiting for its batch: completes with whether it was stored (false: stored before). */
+    private record Waiting(EventStore.Recording recording, CompletableFuture<Boolean> stored) {
+    }
+
+    /**
+     * Group commit: the deliveries that arrive while a batch is written go together into the next one, one statement
+     * and one transaction per batch. A batch that fails for a reason other than an outage is written event by event,
+     * so one bad event cannot hold back the others.
+     */
+    private void flush() {
+        if (!writing.compareAndSet(false, true)) {
+            return;
         }
-        int version = stored.get(0).version();
-        return snapshot(stream, version, fold);
+        List<Waiting> batch = new ArrayList<>();
+        for (Waiting next; batch.size() < config.batchSize() && (next = queue.poll()) != null;) {
+            batch.add(next);
+        }
+        Uni<Void> written = batch.isEmpty() ? Uni.createFrom().voidItem()
+                : write(batch).onFailure(error -> batch.size() > 1).recoverWithUni(error -> Multi.createFrom().iterable(batch)
+                        .onItem().transformToUniAndConcatenate(one -> write(List.of(one)).onFailure().recoverWithNull())
+                        .collect().last().replaceWithVoid());
+        written.subscribe().with(ok -> flushed(), error -> {
+            batch.forEach(w -> w.stored().completeExceptionally(error));
+            flushed();
+        });
+    }
+
+    private void flushed() {
+        writing.set(false);
+        if (!queue.isEmpty()) {
+            flush();
+        }
+    }
+
+    private Uni<Void> write(List<Waiting> batch) {
+        return store.record(batch.stream().map(Waiting::recording).toList())
+                .onFailure(Failures::isTransient).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
+                .invoke(stored -> {
+                    Set<String> ids = stored.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
+                    batch.forEach(w -> w.stored().complete(ids.contains(w.recording().event().eventId())));
+                    stored.stream().mapToLong(StoredEvent::position).max().ifPresent(p -> recorded.fire(new Recorded(p)));
+                    stored.stream().filter(e -> e.version() % config.snapshotEvery() == 0)
+                            .forEach(e -> snapshot(e.streamId(), e.version(), fold).subscribe().with(ok -> {
+                            }, error -> LOG.debugf("no snapshot of %s at %d: %s", e.streamId(), e.version(), error.getMessage())));
+                })
+                .onFailure().invoke(error -> {
+                    if (batch.size() == 1) {
+                        batch.get(0).stored().completeExceptionally(error);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private <S> Uni<Void> snapshot(String stream, int version, StreamFold<S> fold) {

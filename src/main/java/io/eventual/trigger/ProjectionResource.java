@@ -38,6 +38,6 @@ public class ProjectionResource {
     @POST
     @Path("/rebuild")
     public Uni<Map<String, Long>> rebuild() {
-        return projector.rebuild().map(position -> Map.of("position", position));
+        return projector.rebuild().map(position -> Map.of("position", position.position()));
     }
 }
