@@ -186,7 +186,7 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .setPort(postgresPort)
                 .setDataDirectory(directory.resolve("postgres"))
                 .setCleanDataDirectory(false)
-                .setServerConfig("max_connections", "100")
+                .setServerConfig("max_connections", "300")
                 // The library turns this off for speed; a commit must survive the process being killed.
                 .setServerConfig("synchronous_commit", "on")
                 .start();

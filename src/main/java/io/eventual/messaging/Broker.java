@@ -19,7 +19,6 @@ import io.eventual.event.EventCodec;
 import io.eventual.event.Priority;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpConnection;
@@ -94,6 +93,9 @@ public class Broker {
     private AmqpClient client;
     private volatile AmqpConnection connection;
     private volatile AmqpSender sender;
+    /** Sends waiting for the broker's answer: failed at once when the connection is lost, which never answers them. */
+    private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> inFlight =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
     private final Outage unreachable;
     private final int concurrency;
@@ -165,8 +167,19 @@ public class Broker {
                 .applicationProperties(properties)
                 .withBufferAsBody(Buffer.buffer(data))
                 .build();
-        // A send in flight when the connection drops may never be answered: give up on it, the caller retries.
-        return UniHelper.toUni(current.sendWithAck(message)).ifNoItem().after(SEND_TIMEOUT).fail();
+        // A send in flight when the connection drops is never answered: it fails at once (the caller retries), and
+        // after SEND_TIMEOUT in any case.
+        java.util.concurrent.CompletableFuture<Void> accepted = new java.util.concurrent.CompletableFuture<>();
+        inFlight.add(accepted);
+        current.sendWithAck(message).onComplete(ack -> {
+            if (ack.succeeded()) {
+                accepted.complete(null);
+            } else {
+                accepted.completeExceptionally(ack.cause());
+            }
+        });
+        return Uni.createFrom().completionStage(accepted).onTermination().invoke(() -> inFlight.remove(accepted))
+                .ifNoItem().after(SEND_TIMEOUT).fail();
     }
 
     private void connect() {
@@ -197,6 +210,8 @@ public class Broker {
         if (connection == conn) {
             connection = null;
             sender = null;
+            IllegalStateException gone = new IllegalStateException("lost the connection to the broker");
+            inFlight.forEach(send -> send.completeExceptionally(gone));
             if (!stopped) {
                 LOG.warnf("lost the AMQP broker connection%s; reconnecting", error == null ? "" : " (" + error.getMessage() + ")");
             }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,13 +45,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final long RETRY_MILLIS = 500;
 
     /** A committed outbox row waiting to be published. */
     record Pending(long position, String address, Map<String, String> attributes, String data, Instant written) {
     }
 
-    /** This process's name on its outbox rows; new at every start, so a restarted process's old rows are taken over. */
-    private final String owner = UUID.randomUUID().toString();
+    /**
+     * This process's name on its outbox rows: host and HTTP port, so a process restarted in place (a container restarted
+     * in its pod) publishes what it left at once; a process that does not come back is taken over after its lease.
+     */
+    private final String owner;
     private final Pool pool;
     private final Broker broker;
     private final Vertx vertx;
@@ -72,7 +77,9 @@ public class OutboxRelay {
     private volatile boolean stopped;
     private long timer = -1;
 
-    OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry) {
+    OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
+        this.owner = host() + ":" + httpPort;
         this.pool = pool;
         this.broker = broker;
         this.vertx = vertx;
@@ -151,6 +158,8 @@ public class OutboxRelay {
                 }, error -> {
                     running.set(false);
                     outage.failed(error);
+                    // The rows are still queued: try again shortly (sooner if a reconnect or a commit wakes it).
+                    vertx.setTimer(RETRY_MILLIS, t -> wake());
                 });
     }
 
@@ -271,8 +280,22 @@ public class OutboxRelay {
                     if (taken.rowCount() > 0) {
                         LOG.infof("took over %d unpublished outbox events of processes that stopped", taken.rowCount());
                         written();
+                    } else if (!ready.isEmpty()) {
+                        wake();
                     }
                 }, leasing::failed);
+    }
+
+    private static String host() {
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return UUID.randomUUID().toString();
+        }
     }
 
     private static Map<String, String> attributes(Row row) {

@@ -72,6 +72,29 @@ final class Batches {
         return orders;
     }
 
+    /** Places {@code count} orders of mixed outcome from {@code clients} clients at once. */
+    List<String> placeConcurrently(String scenario, int count, int clients) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<String>> placed = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                placed.add(pool.submit(() -> place(scenario + "-" + n, order(scenario, n))));
+            }
+            List<String> orders = new ArrayList<>();
+            for (java.util.concurrent.Future<String> order : placed) {
+                orders.add(order.get());
+            }
+            return orders;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
     /** One in ten declined (over credit), one in ten short of stock, one in ten to a country not served. */
     String order(String scenario, int i) {
         String sku = SKUS.get(i % SKUS.size());

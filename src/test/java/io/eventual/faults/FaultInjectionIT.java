@@ -197,4 +197,89 @@ class FaultInjectionIT {
         }
     }
 
+    /**
+     * One payment transaction is held open (the test locks its customer's account row): the other orders still pass
+     * through every process, since nothing on the path is shared and a queue handles other orders meanwhile.
+     */
+    @Test
+    @Order(9)
+    void aTransactionHeldOpenHoldsUpOnlyItsOwnOrder() throws Exception {
+        String customer = "held-" + java.util.UUID.randomUUID();
+        String opened = batches.place("held-open", batches.order(customer, 3));
+        batches.awaitTerminal(List.of(opened));
+        try (java.sql.Connection lock = java.sql.DriverManager.getConnection(batches.jdbcUrl(), "postgres", "postgres")) {
+            lock.setAutoCommit(false);
+            // Batches.order(customer, 3) orders as customer "<customer>-3".
+            lock.createStatement().execute("select * from payment_account where customer_id = '" + customer + "-3' for update");
+            String held = batches.place("held-open-stuck", batches.order(customer, 3));
+            await().atMost(Duration.ofSeconds(20)).until(() -> batches.count("select count(*) from pg_stat_activity "
+                    + "where wait_event_type = 'Lock' and query like '%payment_account%'", List.of()) > 0);
+
+            List<String> others = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                others.add(batches.place("held-open-" + i, batches.order("held-open", i)));
+            }
+            batches.awaitTerminal(others);
+            assertThat(batches.count("select count(*) from payment where order_id = any(?)", List.of(held)))
+                    .as("payments of the order whose payment transaction is held open").isZero();
+            lock.rollback();
+            batches.awaitTerminal(List.of(held));
+            List<String> all = new ArrayList<>(others);
+            all.add(held);
+            batches.assertInvariants("one payment transaction held open", all, expectedPoison);
+        }
+    }
+
+    /**
+     * Two instances of every function, each handling many messages at once, under concurrent load: every order ends
+     * with its effects exactly once, each order's events are recorded in saga order (a cause before its effect) by two
+     * competing store instances, and both instances of a function do work.
+     */
+    @Test
+    @Order(10)
+    void everyFunctionTwiceUnderConcurrentLoad() throws Exception {
+        List<AppProcess> more = List.of(
+                new AppProcess("saga-2", AppProcess.freePort(), saga.config(), AppProcess.TEST_JVM, directory),
+                new AppProcess("payment-2", AppProcess.freePort(), payment.config(), AppProcess.TEST_JVM, directory),
+                new AppProcess("inventory-shipping-2", AppProcess.freePort(), work.config(), AppProcess.TEST_JVM, directory),
+                new AppProcess("store-1", AppProcess.freePort(), AppProcess.with(saga.config(), "eventual.functions", "store"),
+                        AppProcess.TEST_JVM, directory),
+                new AppProcess("store-2", AppProcess.freePort(), AppProcess.with(saga.config(), "eventual.functions", "store"),
+                        AppProcess.TEST_JVM, directory));
+        more.forEach(AppProcess::start);
+        try {
+            more.forEach(AppProcess::awaitReady);
+            List<String> orders = batches.placeConcurrently("twice", 200, 16);
+            batches.assertInvariants("every function twice, 16 clients at once", orders, expectedPoison);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(batches.list("""
+                    select s.id || ' ' || (e->>'type') from saga s, json_array_elements(s.history::json) e
+                    where s.id = any(?) and e->>'eventId' is not null
+                      and not exists (select 1 from event_store r where r.event_id = e->>'eventId')""", orders))
+                    .as("saga events the store has not recorded").isEmpty());
+            assertThat(batches.list("""
+                    select e.stream_id || ': ' || c.type || ' v' || c.version || ' after ' || e.type || ' v' || e.version
+                    from event_store e join event_store c on c.event_id = e.causation_id and c.stream_id = e.stream_id
+                    where e.stream_id = any(?) and c.version >= e.version""", orders))
+                    .as("events recorded before the event that caused them").isEmpty();
+            for (String function : List.of("saga", "payment", "inventory", "store")) {
+                List<AppProcess> instances = function.equals("saga") ? List.of(saga, more.get(0))
+                        : function.equals("payment") ? List.of(payment, more.get(1))
+                        : function.equals("inventory") ? List.of(work, more.get(2)) : List.of(more.get(3), more.get(4));
+                for (AppProcess instance : instances) {
+                    assertThat(applied(instance, function)).as("events %s applied by %s", function, instance.name).isPositive();
+                }
+            }
+        } finally {
+            more.forEach(AppProcess::stop);
+        }
+    }
+
+    /** What {@code process} counted as applied (or recorded) for {@code function}, from its Prometheus scrape. */
+    private static double applied(AppProcess process, String function) throws Exception {
+        String scrape = Batches.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://localhost:" + process.port + "/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(l -> l.startsWith("eventual_events_applied_total") && l.contains("function=\"" + function + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
 }
