@@ -79,7 +79,7 @@ public class InventoryFunction implements EventFunction {
     private Uni<EventData> takeStock(ReserveInventory command) {
         Map<String, Integer> wanted = command.items().stream()
                 .collect(Collectors.toMap(ItemQuantity::sku, ItemQuantity::quantity, Integer::sum, LinkedHashMap::new));
-        return StockItem.<StockItem> list("sku in ?1", new ArrayList<>(wanted.keySet())).chain(found -> {
+        return StockItem.locked(wanted.keySet()).chain(found -> {
             Map<String, StockItem> stock = found.stream().collect(Collectors.toMap(s -> s.sku, Function.identity()));
             Reservation reservation = new Reservation();
             reservation.orderId = command.orderId();
@@ -135,7 +135,7 @@ public class InventoryFunction implements EventFunction {
 
     private Uni<InventoryReleased> putBack(Reservation reservation, String reason) {
         List<ItemQuantity> lines = lines(reservation);
-        return StockItem.<StockItem> list("sku in ?1", lines.stream().map(ItemQuantity::sku).toList()).map(items -> {
+        return StockItem.locked(lines.stream().map(ItemQuantity::sku).toList()).map(items -> {
             Map<String, StockItem> stock = items.stream().collect(Collectors.toMap(s -> s.sku, Function.identity()));
             lines.forEach(line -> {
                 StockItem item = stock.get(line.sku());

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -36,8 +37,9 @@ public class CreditAccount extends PanacheEntityBase {
         return customerId + "/" + currency;
     }
 
+    /** The customer's account, locked until the transaction ends (a customer's orders queue on it), or a new one. */
     static Uni<CreditAccount> open(String customerId, String currency, BigDecimal limit) {
-        return CreditAccount.<CreditAccount> findById(idOf(customerId, currency)).chain(found -> {
+        return locked(idOf(customerId, currency)).chain(found -> {
             if (found != null) {
                 return Uni.createFrom().item(found);
             }
@@ -49,6 +51,10 @@ public class CreditAccount extends PanacheEntityBase {
             account.charged = BigDecimal.ZERO;
             return account.persist();
         });
+    }
+
+    static Uni<CreditAccount> locked(String id) {
+        return CreditAccount.findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
     BigDecimal available() {

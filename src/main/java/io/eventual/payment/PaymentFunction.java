@@ -89,7 +89,7 @@ public class PaymentFunction implements EventFunction {
                 BigDecimal returned = payment.status == Payment.Status.REFUNDED ? payment.amount : BigDecimal.ZERO;
                 return Uni.createFrom().item(refunded(payment, returned));
             }
-            return CreditAccount.<CreditAccount> findById(CreditAccount.idOf(payment.customerId, payment.currency))
+            return CreditAccount.locked(CreditAccount.idOf(payment.customerId, payment.currency))
                     .map(account -> {
                         account.charged = account.charged.subtract(payment.amount);
                         payment.status = Payment.Status.REFUNDED;
