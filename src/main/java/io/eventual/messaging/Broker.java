@@ -119,6 +119,11 @@ public class Broker {
         return consumer;
     }
 
+    /** Messages each consumer handles at once per queue ({@code eventual.consumer.concurrency}). */
+    public int concurrency() {
+        return concurrency;
+    }
+
     /** Runs {@code action} every time a connection is (re-)established. */
     public void onConnected(Runnable action) {
         onConnected.add(action);

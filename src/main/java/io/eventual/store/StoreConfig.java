@@ -13,4 +13,11 @@ public interface StoreConfig {
     /** Most events the recorder writes in one statement and transaction (those that arrived meanwhile). */
     @WithDefault("100")
     int batchSize();
+
+    /**
+     * How long the recorder waits for more events before writing a batch that is not full. The store is not on a
+     * saga's path: this delays only the event store and the order view.
+     */
+    @WithDefault("20ms")
+    java.time.Duration linger();
 }
