@@ -171,11 +171,12 @@ public final class Benchmark {
     private static Results.Limits limits(Options options, String amqpHost, int amqpPort, String jdbc) throws Exception {
         double messageBytes = averageEventBytes(jdbc);
         log("measuring the physical limits");
-        return new Results.Limits(CONNECTIONS,
-                PhysicalLimits.commitsPerSecond(jdbc, CONNECTIONS, options.limitWindow()),
-                PhysicalLimits.commitsPerSecond(jdbc, 1, options.limitWindow()),
-                (int) messageBytes, WINDOW,
-                PhysicalLimits.messagesPerSecond(amqpHost, amqpPort, (int) messageBytes, WINDOW, options.limitWindow()));
+        double commits = PhysicalLimits.commitsPerSecond(jdbc, CONNECTIONS, options.limitWindow());
+        double commitsOne = PhysicalLimits.commitsPerSecond(jdbc, 1, options.limitWindow());
+        double messages = PhysicalLimits.messagesPerSecond(amqpHost, amqpPort, (int) messageBytes, WINDOW, options.limitWindow());
+        Double artemis = options.artemis().isEmpty() ? null : PhysicalLimits.artemisPerfClient(options.artemis().get(),
+                amqpHost, amqpPort, (int) messageBytes, WINDOW, options.limitWindow(), options.out());
+        return new Results.Limits(CONNECTIONS, commits, commitsOne, (int) messageBytes, WINDOW, messages, artemis);
     }
 
     static double peak(List<Step> steps) {

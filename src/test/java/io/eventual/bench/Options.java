@@ -28,7 +28,8 @@ record Options(
         boolean jfr,
         boolean smoke,
         List<Setup> setups,
-        Path app) {
+        Path app,
+        Optional<Path> artemis) {
 
     /** How the functions are deployed and how far they are from their database and broker. */
     record Setup(String layout, OptionalDouble latencyMillis, Optional<Path> app) {
@@ -78,6 +79,8 @@ record Options(
               --setups single,split,split@0,split@1   run several setups one after the other, each
                                    layout[@latency][=app dir], and compare them; overrides --layout/--latency
               --app target/quarkus-app   the packaged application to run (e.g. a copy built from an older commit)
+              --artemis DIR        an unpacked apache-artemis distribution: its `bin/artemis perf client` measures the
+                                   same broker too, to check the benchmark's broker limit against the broker's own tool
               --smoke              seconds-long run with a tiny load (what ./mvnw verify runs)
             """;
 
@@ -99,6 +102,7 @@ record Options(
         String latency = null;
         String setups = null;
         Path app = Path.of("target/quarkus-app");
+        Path artemis = null;
         List<String> list = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < list.size(); i++) {
             String option = list.get(i);
@@ -127,6 +131,7 @@ record Options(
                         case "--latency" -> latency = value;
                         case "--setups" -> setups = value;
                         case "--app" -> app = Path.of(value);
+                        case "--artemis" -> artemis = Path.of(value);
                         default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
                     }
                 }
@@ -148,7 +153,7 @@ record Options(
             throw new IllegalArgumentException("--url drives a running deployment: no --layout, --latency or --setups\n" + USAGE);
         }
         return new Options(rates, start, unloaded, step, warmup, limits, out, jvm, Optional.ofNullable(url),
-                Optional.ofNullable(amqp), Optional.ofNullable(jdbc), jfr, smoke, parsed, app);
+                Optional.ofNullable(amqp), Optional.ofNullable(jdbc), jfr, smoke, parsed, app, Optional.ofNullable(artemis));
     }
 
     private static Duration seconds(String value) {

@@ -73,6 +73,11 @@ final class Report {
                 received on another connection (as `artemis perf client --persistent --max-pending %d`).
                 """, l.commitsPerSecond(), l.connections(), l.commitsPerSecondOneConnection(),
                 l.brokerMessagesPerSecond(), l.messageBytes(), l.window(), l.window()));
+        if (l.artemisPerfMessagesPerSecond() != null) {
+            md.append(String.format(Locale.ROOT, "Artemis's own `artemis perf client` on the same broker, size and window: "
+                    + "**%.0f messages/s** received; the benchmark's figure is %.2f × that.%n",
+                    l.artemisPerfMessagesPerSecond(), l.brokerMessagesPerSecond() / l.artemisPerfMessagesPerSecond()));
+        }
         Results.Targets t = r.targets();
         md.append("\n| target | measured | met |\n|---|---|---|\n");
         row(md, "split peak ≥ 0.8 × single peak", t.splitOverSingle(), "%.2f ×", v -> v >= 0.8);

@@ -21,7 +21,7 @@ record Results(
      * {@code artemis perf client --max-pending}).
      */
     record Limits(int connections, double commitsPerSecond, double commitsPerSecondOneConnection, int messageBytes,
-            int window, double brokerMessagesPerSecond) {
+            int window, double brokerMessagesPerSecond, Double artemisPerfMessagesPerSecond) {
     }
 
     /** The targets, evaluated on this run; null where the run lacks the setups a target compares. */

@@ -276,10 +276,7 @@ class FaultInjectionIT {
     }
 
     /** What {@code process} counted as applied (or recorded) for {@code function}, from its Prometheus scrape. */
-    private static double applied(AppProcess process, String function) throws Exception {
-        String scrape = Batches.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                "http://localhost:" + process.port + "/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return scrape.lines().filter(l -> l.startsWith("eventual_events_applied_total") && l.contains("function=\"" + function + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    private static double applied(AppProcess process, String function) {
+        return io.eventual.testing.Metrics.scrape(process.port).value("eventual_events_applied_total", Map.of("function", function));
     }
 }

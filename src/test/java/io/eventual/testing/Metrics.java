@@ -17,6 +17,11 @@ public final class Metrics {
         return new Metrics(given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
+    /** A scrape of the process listening on {@code port} (one of several processes of a fault suite). */
+    public static Metrics scrape(int port) {
+        return new Metrics(given().port(port).accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
+    }
+
     /** The sum of all samples of {@code name} whose labels include {@code labels} (0 when there is none). */
     public double value(String name, Map<String, String> labels) {
         double sum = 0;
