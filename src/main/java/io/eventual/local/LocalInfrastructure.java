@@ -37,6 +37,7 @@ public final class LocalInfrastructure implements AutoCloseable {
     /** Same as the deployed broker's journal-buffer-timeout (deploy/base/artemis/broker.xml). */
     static final int JOURNAL_BUFFER_TIMEOUT_NANOS = 500_000;
     /** Where the broker itself parks messages it gave up on (eventual's own dead letters are in PostgreSQL). */
+    static final int GROUP_BUCKETS = 1024;
     static final String DEAD_LETTERS = "DLQ";
     static final String EXPIRED = "ExpiryQueue";
 
@@ -140,7 +141,11 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .setAutoCreateQueues(true)
                 .setAutoDeleteQueues(false)
                 .setDefaultAddressRoutingType(RoutingType.MULTICAST)
-                .setDefaultQueueRoutingType(RoutingType.MULTICAST));
+                .setDefaultQueueRoutingType(RoutingType.MULTICAST)
+                // As deploy/base/artemis/broker.xml: every order is a message group; see there why these three.
+                .setDefaultGroupBuckets(GROUP_BUCKETS)
+                .setDefaultGroupRebalance(true)
+                .setDefaultGroupRebalancePauseDispatch(true));
         for (String address : new String[] { DEAD_LETTERS, EXPIRED }) {
             config.addAddressConfiguration(new CoreAddressConfiguration().setName(address)
                     .addRoutingType(RoutingType.ANYCAST)

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -11,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.qpid.proton.amqp.Binary;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.jboss.logging.Logger;
@@ -94,14 +98,13 @@ public class Broker {
     private volatile AmqpConnection connection;
     private volatile AmqpSender sender;
     /** Sends waiting for the broker's answer: failed at once when the connection is lost, which never answers them. */
-    private final java.util.Set<java.util.concurrent.CompletableFuture<Void>> inFlight =
-            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
     private final Outage unreachable;
     private final int concurrency;
 
     Broker(Vertx vertx, MessagingConfig config,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int poolSize) {
+            @ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int poolSize) {
         this.vertx = vertx;
         this.config = config.broker();
         this.concurrency = Math.max(1, Math.min(config.consumer().concurrency().orElse(poolSize), this.config.credits()));
@@ -174,7 +177,7 @@ public class Broker {
                 .build();
         // A send in flight when the connection drops is never answered: it fails at once (the caller retries), and
         // after SEND_TIMEOUT in any case.
-        java.util.concurrent.CompletableFuture<Void> accepted = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
         inFlight.add(accepted);
         current.sendWithAck(message).onComplete(ack -> {
             if (ack.succeeded()) {

@@ -27,9 +27,4 @@ final class OrderSequencer {
             done.complete(null);
         });
     }
-
-    /** Orders with work in progress or waiting. */
-    int active() {
-        return tails.size();
-    }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -213,7 +214,7 @@ public class OutboxRelay {
     }
 
     /**
-     * Published rows for the caller's statement to delete, as "1,2,3" (empty for none): deletes ride on the next
+     * Published rows for the caller's statement to delete (see {@link #deleteClaimed}): deletes ride on the next
      * write of this process (or its lease renewal) instead of costing a transaction and a round trip of their own.
      * The caller reports the outcome with {@link #deleted} or {@link #notDeleted}.
      */
@@ -239,7 +240,7 @@ public class OutboxRelay {
     }
 
     static String csv(List<Long> positions) {
-        return positions.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        return positions.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     private Uni<Void> publish(Pending row) {

@@ -31,6 +31,8 @@ public final class Benchmark {
     static final int MAX_RATE = 5_000;
     static final double MIB = 1024 * 1024;
     static final double MB = 1_000_000;
+    /** How long each process's CPU is read while no load runs. */
+    static final Duration IDLE = Duration.ofSeconds(15);
 
     /** One JVM per function as deploy/ runs them; the first also serves HTTP (the trigger). */
     static final Map<String, String> SPLIT = new LinkedHashMap<>();
@@ -67,7 +69,7 @@ public final class Benchmark {
             String jdbc = options.jdbc().orElseThrow();
             List<Step> steps = steps(options, options.url().get(), amqp[0], Integer.parseInt(amqp[1]), jdbc, null);
             Results.Limits limits = limits(options, amqp[0], Integer.parseInt(amqp[1]), jdbc);
-            List<Results.Run> runs = List.of(run(options.setups().get(0), options, steps, Double.NaN, Double.NaN));
+            List<Results.Run> runs = List.of(run(options.setups().get(0), options, steps, Double.NaN, Map.of(), Double.NaN));
             Results results = new Results(machine("running deployment"), limits, runs, targets(runs, options));
             Report.write(results, options.out());
             return results;
@@ -86,9 +88,10 @@ public final class Benchmark {
                 proxies.reroute(config);
                 List<AppProcess> apps = start(setup, options, config);
                 try (ProcessStats stats = new ProcessStats(pids(apps))) {
+                    Map<String, Double> idle = idle(stats, options.smoke() ? Duration.ofSeconds(2) : IDLE);
                     List<Step> steps = steps(options, "http://localhost:" + apps.get(0).port, "localhost",
                             infrastructure.amqpPort(), jdbc, stats);
-                    runs.add(run(setup, options, steps, proxies.roundTripMillis(), stats.lifetimePeakRssMiB()));
+                    runs.add(run(setup, options, steps, proxies.roundTripMillis(), idle, stats.lifetimePeakRssMiB()));
                 } finally {
                     apps.forEach(AppProcess::stop);
                 }
@@ -162,10 +165,23 @@ public final class Benchmark {
         return steps;
     }
 
-    private static Results.Run run(Options.Setup setup, Options options, List<Step> steps, double proxyRoundTrip, double rss) {
+    private static Results.Run run(Options.Setup setup, Options options, List<Step> steps, double proxyRoundTrip,
+            Map<String, Double> idle, double rss) {
         return new Results.Run(setup.label(), setup.layout(),
                 setup.latencyMillis().isPresent() ? setup.latencyMillis().getAsDouble() : null,
-                setup.app().orElse(options.app()).toString(), proxyRoundTrip, steps, peak(steps), rss);
+                setup.app().orElse(options.app()).toString(), proxyRoundTrip, idle, steps, peak(steps), rss);
+    }
+
+    /** CPU (cores) each process uses while nothing happens, after a few seconds to settle. */
+    private static Map<String, Double> idle(ProcessStats stats, Duration window) throws InterruptedException {
+        Thread.sleep(window.toMillis() / 3);
+        ProcessStats.Mark mark = stats.mark();
+        Thread.sleep(window.toMillis());
+        Map<String, Double> idle = new LinkedHashMap<>();
+        stats.since(mark).processes().forEach((name, usage) -> idle.put(name, usage.cores()));
+        log("idle CPU: %s", idle.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+                .reduce((a, b) -> a + ", " + b).orElse(""));
+        return idle;
     }
 
     private static Results.Limits limits(Options options, String amqpHost, int amqpPort, String jdbc) throws Exception {
@@ -195,7 +211,9 @@ public final class Benchmark {
                 ? split.get().peakSagasPerSecond() / single.get().peakSagasPerSecond() : null;
         Double latencyOverProxy = far.isPresent() ? far.get().peakSagasPerSecond() / proxied.get().peakSagasPerSecond() : null;
         Double growth = far.isPresent() ? far.get().steps().get(0).endToEnd().p50() - proxied.get().steps().get(0).endToEnd().p50() : null;
-        Double growthLimit = far.isPresent() ? 30 * 2 * far.get().latencyMillis() : null;
+        // The added round trip as measured through the proxies (timer granularity adds a little to the nominal delay).
+        Double growthLimit = far.isPresent() ? 30 * Math.max(2 * far.get().latencyMillis(),
+                far.get().proxyRoundTripMillis() - proxied.get().proxyRoundTripMillis()) : null;
         Double splitTransactions = split.or(() -> find(runs, r -> r.layout().equals("split") && isDefault(r, options)))
                 .map(r -> r.steps().get(r.steps().size() - 1).writeTransactionsPerSaga()).orElse(null);
         Double singleOverBefore = single.isPresent() && before.isPresent()

@@ -56,6 +56,9 @@ final class Report {
                         s.deadLetters(), s.writeTransactionsPerSaga(), s.deliveriesPerSaga(), s.appCores(),
                         s.appCpuMillisPerSaga(), s.machineBusyPercent(), s.appPeakRssMiB()));
             }
+            if (!run.idleCores().isEmpty()) {
+                md.append("\nIdle CPU (cores, no load): ").append(join(run.idleCores(), "%.3f")).append(".\n");
+            }
             Step half = run.steps().get(run.steps().size() - 1);
             md.append("\nAt ").append(half.label()).append(": write transactions per saga by who made them: ")
                     .append(join(half.transactionsPerSagaBy(), "%.1f")).append("; CPU per saga by process: ")

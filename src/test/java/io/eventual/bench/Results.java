@@ -11,8 +11,8 @@ record Results(
         Targets targets) {
 
     /** One setup (layout, distance to database and broker, application build) and its steps. */
-    record Run(String setup, String layout, Double latencyMillis, String app, double proxyRoundTripMillis, List<Step> steps,
-            double peakSagasPerSecond, double lifetimePeakRssMiB) {
+    record Run(String setup, String layout, Double latencyMillis, String app, double proxyRoundTripMillis,
+            Map<String, Double> idleCores, List<Step> steps, double peakSagasPerSecond, double lifetimePeakRssMiB) {
     }
 
     /**
