@@ -189,7 +189,8 @@ public final class Benchmark {
         log("measuring the physical limits");
         double commits = PhysicalLimits.commitsPerSecond(jdbc, CONNECTIONS, options.limitWindow());
         double commitsOne = PhysicalLimits.commitsPerSecond(jdbc, 1, options.limitWindow());
-        double messages = PhysicalLimits.messagesPerSecond(amqpHost, amqpPort, (int) messageBytes, WINDOW, options.limitWindow());
+        double messages = PhysicalLimits.messagesPerSecondFromOwnJvm(amqpHost, amqpPort, (int) messageBytes, WINDOW,
+                options.limitWindow());
         Double artemis = options.artemis().isEmpty() ? null : PhysicalLimits.artemisPerfClient(options.artemis().get(),
                 amqpHost, amqpPort, (int) messageBytes, WINDOW, options.limitWindow(), options.out());
         return new Results.Limits(CONNECTIONS, commits, commitsOne, (int) messageBytes, WINDOW, messages, artemis);

@@ -73,6 +73,29 @@ final class PhysicalLimits {
     }
 
     /**
+     * {@link #messagesPerSecond} measured from a JVM of its own, as a client elsewhere would (and as
+     * {@code artemis perf client} does), not from the JVM that hosts the embedded broker.
+     */
+    static double messagesPerSecondFromOwnJvm(String host, int port, int size, int window, Duration duration) throws Exception {
+        Process client = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), PhysicalLimits.class.getName(), host, Integer.toString(port),
+                Integer.toString(size), Integer.toString(window), Long.toString(duration.toMillis()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (!client.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || client.exitValue() != 0) {
+            throw new IllegalStateException("the broker measurement failed: " + out);
+        }
+        return Double.parseDouble(out.substring(out.lastIndexOf('\n') + 1));
+    }
+
+    /** Prints {@link #messagesPerSecond} for host, port, size, window, duration in ms. */
+    public static void main(String[] args) throws Exception {
+        System.out.println(messagesPerSecond(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]), Duration.ofMillis(Long.parseLong(args[4]))));
+        System.exit(0);
+    }
+
+    /**
      * Durable messages of {@code size} bytes per second through one queue, measured as Artemis's own
      * {@code artemis perf client --persistent --max-pending <window>} does: a producer on its own connection keeps up to
      * {@code window} sends awaiting the broker's confirmation, a consumer on another connection settles each message
