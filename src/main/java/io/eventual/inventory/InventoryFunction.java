@@ -4,7 +4,6 @@ import static io.eventual.event.EventType.INVENTORY_RELEASE;
 import static io.eventual.event.EventType.INVENTORY_RESERVE;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.eventual.projection;
 
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
