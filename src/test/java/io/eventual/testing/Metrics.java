@@ -17,6 +17,23 @@ public final class Metrics {
         return new Metrics(given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
+    /**
+     * A scrape taken once the process is quiet: nothing waits in the outbox and no event was received for half a second,
+     * so that events of an earlier test still on their way (e.g. into the event store) do not count towards the next.
+     */
+    public static Metrics quiet() {
+        Metrics[] last = { scrape() };
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(500)).until(() -> {
+                    Metrics now = scrape();
+                    boolean quiet = now.value("eventual_outbox_waiting", Map.of()) == 0
+                            && now.since(last[0], "eventual_events_received_total", Map.of()) == 0;
+                    last[0] = now;
+                    return quiet;
+                });
+        return last[0];
+    }
+
     /** A scrape of the process listening on {@code port} (one of several processes of a fault suite). */
     public static Metrics scrape(int port) {
         return new Metrics(given().port(port).accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
