@@ -46,7 +46,8 @@ public record Event(
     }
 
     private static Instant now() {
-        // Microseconds: what PostgreSQL keeps, so a stored event reads back equal.
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // Milliseconds: what an AMQP timestamp carries (and less than PostgreSQL keeps), so the event travels and reads
+        // back equal.
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 }

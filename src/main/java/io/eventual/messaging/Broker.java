@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.qpid.proton.amqp.Binary;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.message.Message;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.jboss.logging.Logger;
 
@@ -33,7 +35,6 @@ import io.vertx.amqp.AmqpSender;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The one AMQP 1.0 connection of this process: an anonymous sender for publishing and one receiver per subscribed
@@ -47,7 +48,6 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class Broker {
 
-    public static final String CLOUD_EVENTS_PREFIX = "cloudEvents:";
     private static final Logger LOG = Logger.getLogger(Broker.class);
     private static final java.time.Duration SEND_TIMEOUT = java.time.Duration.ofSeconds(10);
 
@@ -161,10 +161,11 @@ public class Broker {
         if (current == null || !isConnected()) {
             return Uni.createFrom().failure(new IllegalStateException("not connected to the broker"));
         }
-        JsonObject properties = new JsonObject();
-        attributes.forEach((name, value) -> properties.put(CLOUD_EVENTS_PREFIX + name, value));
-        traceContext.forEach(properties::put);
-        AmqpMessage message = AmqpMessage.create()
+        Message proton = Message.Factory.create();
+        Map<String, Object> properties = CloudEventsAmqp.applicationProperties(attributes);
+        properties.putAll(traceContext);
+        proton.setApplicationProperties(new ApplicationProperties(properties));
+        AmqpMessage message = AmqpMessage.create(proton)
                 .address(address)
                 .durable(true)
                 .priority((short) Priority.parse(attributes.get(EventCodec.PRIORITY)).amqp())
@@ -172,7 +173,6 @@ public class Broker {
                 .subject(attributes.get("type"))
                 .groupId(attributes.get("subject"))
                 .contentType(attributes.getOrDefault("datacontenttype", "application/json"))
-                .applicationProperties(properties)
                 .withBufferAsBody(Buffer.buffer(data))
                 .build();
         // A send in flight when the connection drops is never answered: it fails at once (the caller retries), and
@@ -281,44 +281,33 @@ public class Broker {
     }
 
     private static Delivery delivery(String queue, AmqpMessage message) {
-        Map<String, String> attributes = new HashMap<>();
+        ApplicationProperties section = message.unwrap().getApplicationProperties();
+        Map<?, ?> properties = section == null || section.getValue() == null ? Map.of() : section.getValue();
         Map<String, String> traceContext = new HashMap<>();
-        JsonObject properties = message.applicationProperties();
-        if (properties != null) {
-            properties.forEach(entry -> {
-                if (entry.getValue() == null) {
-                    return;
-                }
-                if (entry.getKey().startsWith(CLOUD_EVENTS_PREFIX)) {
-                    attributes.put(entry.getKey().substring(CLOUD_EVENTS_PREFIX.length()), entry.getValue().toString());
-                } else if (entry.getKey().equals(Tracing.TRACEPARENT) || entry.getKey().equals(Tracing.TRACESTATE)) {
-                    traceContext.put(entry.getKey(), entry.getValue().toString());
-                }
-            });
+        for (String name : List.of(Tracing.TRACEPARENT, Tracing.TRACESTATE)) {
+            if (properties.get(name) instanceof String value) {
+                traceContext.put(name, value);
+            }
         }
-        return new Delivery(queue, attributes, message.contentType(), body(message), traceContext);
+        CloudEventsAmqp.Attributes attributes = CloudEventsAmqp.attributes(properties);
+        return new Delivery(queue, attributes.values(), attributes.problems(), message.contentType(), body(message),
+                traceContext);
     }
 
     private static byte[] body(AmqpMessage message) {
         Object body = message.unwrap().getBody();
         if (body instanceof Data data) {
-            return copy(data.getValue());
+            return CloudEventsAmqp.bytes(data.getValue());
         }
         if (body instanceof AmqpValue value) {
             if (value.getValue() instanceof Binary binary) {
-                return copy(binary);
+                return CloudEventsAmqp.bytes(binary);
             }
             if (value.getValue() instanceof String text) {
                 return text.getBytes(StandardCharsets.UTF_8);
             }
         }
         return new byte[0];
-    }
-
-    private static byte[] copy(Binary binary) {
-        byte[] bytes = new byte[binary.getLength()];
-        System.arraycopy(binary.getArray(), binary.getArrayOffset(), bytes, 0, binary.getLength());
-        return bytes;
     }
 
     @PreDestroy

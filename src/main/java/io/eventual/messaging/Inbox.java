@@ -157,8 +157,12 @@ public class Inbox {
         if (delivery.contentType() != null && delivery.contentType().startsWith(EventCodec.STRUCTURED_JSON)) {
             return codec.fromStructured(delivery.body());
         }
+        if (!delivery.unreadableAttributes().isEmpty()) {
+            throw new InvalidEventException(delivery.unreadableAttributes());
+        }
         if (delivery.attributes().isEmpty()) {
-            throw new InvalidEventException(null, "not a CloudEvent: no cloudEvents: application properties");
+            throw new InvalidEventException(null,
+                    "not a CloudEvent: no cloudEvents: (or cloudEvents_) application properties");
         }
         return codec.fromBinary(delivery.attributes(), delivery.contentType(), delivery.body());
     }

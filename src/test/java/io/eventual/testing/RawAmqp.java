@@ -38,6 +38,19 @@ public final class RawAmqp implements AutoCloseable {
         await(sender.close());
     }
 
+    /**
+     * Sends a message with the given application properties, kept in their AMQP types (String, Long, Boolean, Date as
+     * timestamp, Binary...), and a {@code data} body to {@code address}.
+     */
+    public void sendNative(String address, Map<String, Object> properties, String contentType, String body) {
+        org.apache.qpid.proton.message.Message message = org.apache.qpid.proton.message.Message.Factory.create();
+        message.setApplicationProperties(new org.apache.qpid.proton.amqp.messaging.ApplicationProperties(properties));
+        var sender = await(connection.createSender(address));
+        await(sender.sendWithAck(AmqpMessage.create(message).durable(true).contentType(contentType)
+                .withBufferAsBody(Buffer.buffer(body)).build()));
+        await(sender.close());
+    }
+
     /** Takes one message from {@code fqqn} ({@code address::queue}), or null if none arrives within {@code wait}. */
     public AmqpMessage take(String fqqn, Duration wait) {
         var receiver = await(connection.createReceiver(fqqn, new AmqpReceiverOptions().setDurable(true)));
