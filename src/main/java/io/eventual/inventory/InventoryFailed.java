@@ -2,8 +2,9 @@ package io.eventual.inventory;
 
 import jakarta.validation.constraints.NotBlank;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.Failure;
 
 /** {@code inventory.failed}: nothing was reserved because {@code sku} is short. */
-public record InventoryFailed(@NotBlank String orderId, @NotBlank String sku, @NotBlank String reason) implements Failure {
+public record InventoryFailed(@Identifier String orderId, @Identifier String sku, @NotBlank String reason) implements Failure {
 }

@@ -3,13 +3,13 @@ package io.eventual.inventory;
 import java.util.List;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.EventData;
 import io.eventual.event.ItemQuantity;
 
 /** {@code inventory.released}: the order's reservation is back in stock (empty when nothing was reserved). */
-public record InventoryReleased(@NotBlank String orderId, @NotNull List<@Valid @NotNull ItemQuantity> items)
+public record InventoryReleased(@Identifier String orderId, @NotNull List<@Valid @NotNull ItemQuantity> items)
         implements EventData {
 }

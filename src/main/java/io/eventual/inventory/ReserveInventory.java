@@ -3,14 +3,14 @@ package io.eventual.inventory;
 import java.util.List;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.EventData;
 import io.eventual.event.ItemQuantity;
 
 /** {@code inventory.reserve}: set aside every line of the order, or none. */
-public record ReserveInventory(@NotBlank String orderId, @NotEmpty List<@Valid @NotNull ItemQuantity> items)
+public record ReserveInventory(@Identifier String orderId, @NotEmpty List<@Valid @NotNull ItemQuantity> items)
         implements EventData {
 }

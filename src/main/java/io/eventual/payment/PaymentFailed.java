@@ -2,8 +2,9 @@ package io.eventual.payment;
 
 import jakarta.validation.constraints.NotBlank;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.Failure;
 
 /** {@code payment.failed}: the payment was declined. */
-public record PaymentFailed(@NotBlank String orderId, @NotBlank String reason) implements Failure {
+public record PaymentFailed(@Identifier String orderId, @NotBlank String reason) implements Failure {
 }

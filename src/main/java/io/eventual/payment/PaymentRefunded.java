@@ -1,12 +1,12 @@
 package io.eventual.payment;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.EventData;
 import io.eventual.event.Money;
 
 /** {@code payment.refunded}: the charge is returned to the customer's credit (zero when nothing was charged). */
-public record PaymentRefunded(@NotBlank String orderId, @NotNull @Valid Money amount) implements EventData {
+public record PaymentRefunded(@Identifier String orderId, @NotNull @Valid Money amount) implements EventData {
 }

@@ -1,13 +1,13 @@
 package io.eventual.payment;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.EventData;
 import io.eventual.event.Money;
 
 /** {@code payment.process}: charge the customer for the order. */
-public record ProcessPayment(@NotBlank String orderId, @NotBlank String customerId, @NotNull @Valid Money amount)
+public record ProcessPayment(@Identifier String orderId, @Identifier String customerId, @NotNull @Valid Money amount)
         implements EventData {
 }

@@ -2,8 +2,9 @@ package io.eventual.saga;
 
 import jakarta.validation.constraints.NotBlank;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.Failure;
 
 /** {@code order.cancelled}: the order will not be fulfilled; every completed step has been compensated. */
-public record OrderCancelled(@NotBlank String orderId, @NotBlank String reason) implements Failure {
+public record OrderCancelled(@Identifier String orderId, @NotBlank String reason) implements Failure {
 }

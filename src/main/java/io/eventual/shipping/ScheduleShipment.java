@@ -3,17 +3,17 @@ package io.eventual.shipping;
 import java.util.List;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.Address;
 import io.eventual.event.EventData;
 import io.eventual.event.ItemQuantity;
 
 /** {@code shipping.schedule}: book a shipment of the order's items to its address. */
 public record ScheduleShipment(
-        @NotBlank String orderId,
+        @Identifier String orderId,
         @NotNull @Valid Address shipTo,
         @NotEmpty List<@Valid @NotNull ItemQuantity> items) implements EventData {
 }

@@ -5,9 +5,10 @@ import java.time.LocalDate;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.EventData;
 
 /** {@code shipping.scheduled}: a shipment is booked. */
-public record ShipmentScheduled(@NotBlank String orderId, @NotBlank String shipmentId, @NotNull LocalDate estimatedDelivery)
+public record ShipmentScheduled(@Identifier String orderId, @NotBlank String shipmentId, @NotNull LocalDate estimatedDelivery)
         implements EventData {
 }

@@ -2,8 +2,9 @@ package io.eventual.shipping;
 
 import jakarta.validation.constraints.NotBlank;
 
+import io.eventual.event.Identifier;
 import io.eventual.event.Failure;
 
 /** {@code shipping.failed}: no shipment could be booked. */
-public record ShippingFailed(@NotBlank String orderId, @NotBlank String reason) implements Failure {
+public record ShippingFailed(@Identifier String orderId, @NotBlank String reason) implements Failure {
 }
