@@ -25,30 +25,31 @@ import io.eventual.shipping.ShipmentScheduled;
 import io.eventual.shipping.ShippingFailed;
 
 /**
- * The event catalogue: every type eventual knows, the record that validates its {@code data}, and its current schema
- * version, and the functions that consume it. The type is also the AMQP address the event is published to (multicast);
+ * The event catalogue: every type eventual knows, the record that validates its {@code data}, its current schema
+ * version, the function that emits it and the functions that consume it; the broker configuration, the AsyncAPI
+ * document and the JSON Schemas are derived from it. The type is also the AMQP address the event is published to (multicast);
  * each consumer reads it from a durable queue of its own. Facts are past tense, requests imperative.
  */
 public enum EventType {
-    ORDER_PLACED("order.placed", OrderPlaced.class, "saga"),
-    ORDER_COMPLETED("order.completed", OrderCompleted.class),
-    ORDER_CANCELLED("order.cancelled", OrderCancelled.class),
+    ORDER_PLACED("order.placed", OrderPlaced.class, "a customer placed an order", Emitters.TRIGGER, "saga"),
+    ORDER_COMPLETED("order.completed", OrderCompleted.class, "the order is paid, reserved and shipped", "saga"),
+    ORDER_CANCELLED("order.cancelled", OrderCancelled.class, "the order was cancelled; every step done was undone", "saga"),
 
-    PAYMENT_PROCESS("payment.process", ProcessPayment.class, "payment"),
-    PAYMENT_PROCESSED("payment.processed", PaymentProcessed.class, "saga"),
-    PAYMENT_FAILED("payment.failed", PaymentFailed.class, "saga"),
-    PAYMENT_REFUND("payment.refund", RefundPayment.class, "payment"),
-    PAYMENT_REFUNDED("payment.refunded", PaymentRefunded.class, "saga"),
+    PAYMENT_PROCESS("payment.process", ProcessPayment.class, "charge the customer for the order", "saga", "payment"),
+    PAYMENT_PROCESSED("payment.processed", PaymentProcessed.class, "the customer was charged", "payment", "saga"),
+    PAYMENT_FAILED("payment.failed", PaymentFailed.class, "the customer was not charged", "payment", "saga"),
+    PAYMENT_REFUND("payment.refund", RefundPayment.class, "refund what was charged for the order", "saga", "payment"),
+    PAYMENT_REFUNDED("payment.refunded", PaymentRefunded.class, "the charge was refunded", "payment", "saga"),
 
-    INVENTORY_RESERVE("inventory.reserve", ReserveInventory.class, "inventory"),
-    INVENTORY_RESERVED("inventory.reserved", InventoryReserved.class, "saga"),
-    INVENTORY_FAILED("inventory.failed", InventoryFailed.class, "saga"),
-    INVENTORY_RELEASE("inventory.release", ReleaseInventory.class, "inventory"),
-    INVENTORY_RELEASED("inventory.released", InventoryReleased.class, "saga"),
+    INVENTORY_RESERVE("inventory.reserve", ReserveInventory.class, "reserve the order's items", "saga", "inventory"),
+    INVENTORY_RESERVED("inventory.reserved", InventoryReserved.class, "the items are reserved", "inventory", "saga"),
+    INVENTORY_FAILED("inventory.failed", InventoryFailed.class, "nothing was reserved: a SKU is short", "inventory", "saga"),
+    INVENTORY_RELEASE("inventory.release", ReleaseInventory.class, "put the order's reservation back", "saga", "inventory"),
+    INVENTORY_RELEASED("inventory.released", InventoryReleased.class, "the reservation is back in stock", "inventory", "saga"),
 
-    SHIPPING_SCHEDULE("shipping.schedule", ScheduleShipment.class, "shipping"),
-    SHIPPING_SCHEDULED("shipping.scheduled", ShipmentScheduled.class, "saga"),
-    SHIPPING_FAILED("shipping.failed", ShippingFailed.class, "saga");
+    SHIPPING_SCHEDULE("shipping.schedule", ScheduleShipment.class, "schedule the order's shipment", "saga", "shipping"),
+    SHIPPING_SCHEDULED("shipping.scheduled", ShipmentScheduled.class, "the shipment is scheduled", "shipping", "saga"),
+    SHIPPING_FAILED("shipping.failed", ShippingFailed.class, "the shipment cannot be scheduled", "shipping", "saga");
 
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));
@@ -59,12 +60,40 @@ public enum EventType {
     private final String typeName;
     private final Class<? extends EventData> dataClass;
 
+    private final String summary;
+    private final String emitter;
     private final List<String> consumers;
 
-    EventType(String typeName, Class<? extends EventData> dataClass, String... consumers) {
+    EventType(String typeName, Class<? extends EventData> dataClass, String summary, String emitter, String... consumers) {
         this.typeName = typeName;
         this.dataClass = dataClass;
+        this.summary = summary;
+        this.emitter = emitter;
         this.consumers = List.of(consumers);
+    }
+
+    /** What an event of this type says, in a few words. */
+    public String summary() {
+        return summary;
+    }
+
+    /** The function that publishes this type. */
+    public String emitter() {
+        return emitter;
+    }
+
+    /** Whether services outside eventual publish this type too (to start a flow); the others are eventual's own. */
+    public boolean inbound() {
+        return emitter.equals(Emitters.TRIGGER);
+    }
+
+    /** Emitters with a role beyond their name. */
+    public static final class Emitters {
+        /** Publishes, on behalf of clients over HTTP, the types other services may also publish over AMQP. */
+        public static final String TRIGGER = "trigger";
+
+        private Emitters() {
+        }
     }
 
     /** The functions that subscribe to this type, each through a durable queue of its own. */

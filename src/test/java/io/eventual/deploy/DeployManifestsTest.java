@@ -27,6 +27,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.eventual.event.EventType;
 import io.eventual.store.Recorder;
+import io.eventual.testing.Node;
 
 /**
  * deploy/ renders with kustomize, and what it renders agrees with the code and with what Kubernetes and KEDA would
@@ -70,33 +71,7 @@ class DeployManifestsTest {
 
     /** Validates documents with kubernetes-models (deploy/validation, installed from its lock file on first use). */
     static List<String> schemaProblems(List<JsonNode> documents) throws IOException, InterruptedException {
-        Path validation = Path.of("deploy/validation");
-        if (!validation.resolve("node_modules").toFile().isDirectory()) {
-            run(validation, null, "npm", "ci", "--no-audit", "--no-fund");
-        }
-        String output = run(validation, new ObjectMapper().writeValueAsString(documents), "node", "validate.mjs");
-        return output.isBlank() ? List.of() : List.of(output.strip().split("\\R"));
-    }
-
-    private static String run(Path directory, String stdin, String... command) throws IOException, InterruptedException {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError(command[0] + " (Node.js) is needed to validate deploy/ against the Kubernetes schemas: "
-                    + e.getMessage(), e);
-        }
-        if (stdin != null) {
-            try (var in = process.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = process.waitFor();
-        if (exit != 0 && !command[0].equals("node")) {
-            throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
-        }
-        return output;
+        return Node.validation("validate.mjs", new ObjectMapper().writeValueAsString(documents));
     }
 
     @Test
