@@ -1,6 +1,6 @@
 // Places one order with eventual over AMQP 1.0 (rhea) and waits for its outcome, as another team's service would.
 //
-//   npm ci && EVENTUAL_AMQP_PORT=5672 node place-order.mjs
+//   npm ci && EVENTUAL_AMQP_USER=producer EVENTUAL_AMQP_PASSWORD=producer node place-order.mjs
 //
 // Environment: EVENTUAL_AMQP_HOST (localhost), EVENTUAL_AMQP_PORT (5672), EVENTUAL_AMQP_USER / EVENTUAL_AMQP_PASSWORD
 // (SASL PLAIN; leave unset for a broker without authentication), EVENTUAL_TIMEOUT_MS (30000).

@@ -2,7 +2,7 @@
 """Places one order with eventual over AMQP 1.0 (Qpid Proton) and waits for its outcome.
 
     sudo apt-get install python3-qpid-proton
-    EVENTUAL_AMQP_PORT=5672 /usr/bin/python3 place_order.py
+    EVENTUAL_AMQP_USER=producer EVENTUAL_AMQP_PASSWORD=producer /usr/bin/python3 place_order.py
 
 Environment: EVENTUAL_AMQP_HOST (localhost), EVENTUAL_AMQP_PORT (5672), EVENTUAL_AMQP_USER / EVENTUAL_AMQP_PASSWORD
 (SASL PLAIN; unset for a broker without authentication), EVENTUAL_TIMEOUT_S (30).

@@ -48,6 +48,10 @@ class OpenApiTest {
         assertThat(openapi.getString("paths.'/orders'.post.responses.'400'.content.'application/problem+json'.schema.$ref"))
                 .isEqualTo("#/components/schemas/Problem");
         assertThat(openapi.getMap("paths.'/orders'.post.requestBody.content.'application/json'.examples")).containsKey("order");
+        assertThat(openapi.getString("paths.'/events'.post.requestBody.content.'application/cloudevents+json'.examples.'structured mode'.value"))
+                .contains("\"type\":\"order.placed\"");
+        assertThat(openapi.getString("paths.'/events'.post.responses.'403'.content.'application/problem+json'.schema.$ref"))
+                .isEqualTo("#/components/schemas/Problem");
         assertThat(openapi.getMap("components.schemas.Problem.properties")).containsKeys("type", "title", "status", "detail", "field");
     }
 

@@ -24,7 +24,7 @@ class ProducerExamplesTest {
     @Test
     void theRheaExamplePlacesAnOrderAndHearsThatItCompleted() throws Exception {
         Node.Run run = Node.node(Path.of("docs/producers/javascript"), null,
-                Map.of("EVENTUAL_AMQP_PORT", Integer.getInteger("test.amqp-port").toString(), "EVENTUAL_TIMEOUT_MS", "30000"),
+                producer(Map.of("EVENTUAL_TIMEOUT_MS", "30000")),
                 "place-order.mjs");
 
         assertCompleted(run);
@@ -34,12 +34,21 @@ class ProducerExamplesTest {
     @Test
     void theQpidProtonExamplePlacesAnOrderAndHearsThatItCompleted() throws Exception {
         Node.Run run = Node.run(Path.of("docs/producers/python"), null,
-                Map.of("EVENTUAL_AMQP_PORT", Integer.getInteger("test.amqp-port").toString()),
+                producer(Map.of()),
                 "/usr/bin/python3", "place_order.py");
 
         assertThat(run.output()).as("python3-qpid-proton is needed: sudo apt-get install python3-qpid-proton")
                 .doesNotContain("No module named 'proton'");
         assertCompleted(run);
+    }
+
+    /** The environment of an outside producer: the broker's address and the dev producer account. */
+    private static Map<String, String> producer(Map<String, String> more) {
+        Map<String, String> environment = new java.util.HashMap<>(more);
+        environment.put("EVENTUAL_AMQP_PORT", Integer.getInteger("test.amqp-port").toString());
+        environment.put("EVENTUAL_AMQP_USER", "producer");
+        environment.put("EVENTUAL_AMQP_PASSWORD", "producer");
+        return environment;
     }
 
     private static void assertCompleted(Node.Run run) {

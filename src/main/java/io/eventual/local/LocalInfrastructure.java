@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -15,11 +18,17 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 import io.eventual.event.EventType;
+import io.eventual.messaging.BrokerAccess;
+import io.eventual.messaging.BrokerAccess.Permission;
 import io.eventual.store.Recorder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -36,10 +45,21 @@ public final class LocalInfrastructure implements AutoCloseable {
     public static final String DATABASE = "eventual";
     /** Same as the deployed broker's journal-buffer-timeout (deploy/base/artemis/broker.xml). */
     static final int JOURNAL_BUFFER_TIMEOUT_NANOS = 500_000;
-    /** Where the broker itself parks messages it gave up on (eventual's own dead letters are in PostgreSQL). */
     static final int GROUP_BUCKETS = 1024;
-    static final String DEAD_LETTERS = "DLQ";
-    static final String EXPIRED = "ExpiryQueue";
+    static final String DEAD_LETTERS = BrokerAccess.DEAD_LETTERS;
+    static final String EXPIRED = BrokerAccess.EXPIRED;
+
+    /**
+     * The dev and test broker accounts and their roles (see {@link BrokerAccess}); the password is the user name.
+     * {@code eventual} runs every function in one process; the others are the accounts of the deployment: one per
+     * function process, the outside producer and the operator.
+     */
+    public static final Map<String, Set<String>> ACCOUNTS = Map.of(
+            "eventual", Set.of(BrokerAccess.TRIGGER, BrokerAccess.STORE, "saga", "payment", "inventory", "shipping"),
+            BrokerAccess.TRIGGER, Set.of(BrokerAccess.TRIGGER, BrokerAccess.STORE),
+            "saga", Set.of("saga"), "payment", Set.of("payment"), "inventory", Set.of("inventory"),
+            "shipping", Set.of("shipping"),
+            BrokerAccess.PRODUCER, Set.of(BrokerAccess.PRODUCER), BrokerAccess.OPERATOR, Set.of(BrokerAccess.OPERATOR));
 
     private final Path directory;
     /** Chosen at random (requested as 0): a port taken meanwhile by someone else is replaced by another. */
@@ -70,6 +90,8 @@ public final class LocalInfrastructure implements AutoCloseable {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("eventual.broker.host", "localhost");
         config.put("eventual.broker.port", Integer.toString(amqpPort));
+        config.put("eventual.broker.username", "eventual");
+        config.put("eventual.broker.password", "eventual");
         config.put("quarkus.datasource.username", "postgres");
         config.put("quarkus.datasource.password", "postgres");
         config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/" + DATABASE);
@@ -88,7 +110,8 @@ public final class LocalInfrastructure implements AutoCloseable {
 
     public synchronized void startBroker() throws Exception {
         for (int attempt = 1;; attempt++) {
-            EmbeddedActiveMQ started = new EmbeddedActiveMQ().setConfiguration(brokerConfiguration());
+            EmbeddedActiveMQ started = new EmbeddedActiveMQ().setConfiguration(brokerConfiguration())
+                    .setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), accounts()));
             started.start();
             if (listening(started)) {
                 broker = started;
@@ -130,7 +153,7 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .setBindingsDirectory(directory.resolve("broker/bindings").toString())
                 .setPagingDirectory(directory.resolve("broker/paging").toString())
                 .setLargeMessagesDirectory(directory.resolve("broker/large-messages").toString())
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(true)
                 .setJMXManagementEnabled(false)
                 .setMaxDiskUsage(-1)
                 .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + amqpPort + "?protocols=AMQP");
@@ -146,6 +169,20 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .setDefaultGroupBuckets(GROUP_BUCKETS)
                 .setDefaultGroupRebalance(true)
                 .setDefaultGroupRebalancePauseDispatch(true));
+        for (BrokerAccess.Rule rule : BrokerAccess.rules(BrokerAccess.defaultInbound())) {
+            Set<Role> roles = new HashSet<>();
+            for (String role : BrokerAccess.roles()) {
+                Predicate<Permission> may = permission -> rule.roles().get(permission).contains(role);
+                if (rule.roles().values().stream().anyMatch(granted -> granted.contains(role))) {
+                    roles.add(new Role(role, may.test(Permission.SEND), may.test(Permission.CONSUME),
+                            may.test(Permission.CREATE_DURABLE_QUEUE), may.test(Permission.DELETE_DURABLE_QUEUE),
+                            may.test(Permission.CREATE_NON_DURABLE_QUEUE), may.test(Permission.DELETE_NON_DURABLE_QUEUE),
+                            may.test(Permission.MANAGE), may.test(Permission.BROWSE), may.test(Permission.CREATE_ADDRESS),
+                            may.test(Permission.DELETE_ADDRESS), may.test(Permission.VIEW), may.test(Permission.EDIT)));
+                }
+            }
+            config.putSecurityRoles(rule.match(), roles);
+        }
         for (String address : new String[] { DEAD_LETTERS, EXPIRED }) {
             config.addAddressConfiguration(new CoreAddressConfiguration().setName(address)
                     .addRoutingType(RoutingType.ANYCAST)
@@ -169,6 +206,16 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .addQueueConfiguration(QueueConfiguration.of(Recorder.QUEUE).setAddress(Recorder.ADDRESS)
                         .setRoutingType(RoutingType.MULTICAST).setDurable(true)));
         return config;
+    }
+
+    /** The dev and test accounts (README "Security"), each with the password of its name; anonymous logins are refused. */
+    private static SecurityConfiguration accounts() {
+        SecurityConfiguration accounts = new SecurityConfiguration();
+        ACCOUNTS.forEach((user, roles) -> {
+            accounts.addUser(user, user);
+            roles.forEach(role -> accounts.addRole(user, role));
+        });
+        return accounts;
     }
 
     public synchronized void stopBroker() throws Exception {

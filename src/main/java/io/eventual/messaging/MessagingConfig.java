@@ -22,6 +22,18 @@ public interface MessagingConfig {
 
     Consumer consumer();
 
+    /** Services outside eventual. */
+    Producers producers();
+
+    interface Producers {
+        /**
+         * The types outside services may publish, over HTTP ({@code POST /events}) and AMQP (the broker's
+         * {@code producer} role); the others are eventual's own conversation. The catalogue's inbound types by default.
+         */
+        @WithDefault("order.placed")
+        Set<String> types();
+    }
+
     interface Consumer {
         /**
          * Messages handled at once per queue: different orders in parallel, one order's in sequence. Defaults to the

@@ -57,6 +57,8 @@ public class OutboxRelay {
      * in its pod) publishes what it left at once; a process that does not come back is taken over after its lease.
      */
     private final String owner;
+    /** What this process runs, which decides what its broker account may publish: it takes over only its peers' rows. */
+    private final String functions;
     private final Pool pool;
     private final Broker broker;
     private final Vertx vertx;
@@ -80,7 +82,8 @@ public class OutboxRelay {
 
     OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
-        this.owner = host() + ":" + httpPort;
+        this.functions = String.join(",", new java.util.TreeSet<>(config.functions()));
+        this.owner = functions + "@" + host() + ":" + httpPort;
         this.pool = pool;
         this.broker = broker;
         this.vertx = vertx;
@@ -258,8 +261,9 @@ public class OutboxRelay {
 
     /**
      * One statement: renews this process's lease, forgets expired ones, deletes what this process published since its
-     * last write, and takes over the rows of owners without a live lease (or without an owner, from before owners
-     * existed). Rows taken over are read and published next.
+     * last write, and takes over the rows of owners without a live lease that ran the same functions (whose broker
+     * account may publish what this one may), or rows without an owner, from before owners existed. Rows taken over
+     * are read and published next.
      */
     private void renewLease() {
         List<Long> gone = claimDeletes();
@@ -270,9 +274,9 @@ public class OutboxRelay {
                      gone as (""" + deleteClaimed("$3") + """
                 )
                 update outbox o set owner = $1
-                where o.owner is null or (o.owner <> $1 and not exists (
+                where o.owner is null or (o.owner <> $1 and split_part(o.owner, '@', 1) = $4 and not exists (
                     select 1 from outbox_lease l where l.owner = o.owner and l.expires_at >= now()))""")
-                .execute(Tuple.of(owner, config.lease().toMillis(), csv(gone)))
+                .execute(Tuple.of(owner, config.lease().toMillis(), csv(gone), functions))
                 .onItemOrFailure().invoke((ok, error) -> {
                     if (error == null) {
                         deleted(gone);

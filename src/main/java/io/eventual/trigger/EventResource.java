@@ -3,6 +3,8 @@ package io.eventual.trigger;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -14,17 +16,21 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
+import io.eventual.messaging.MessagingConfig;
 import io.eventual.event.InvalidEventException;
 import io.smallrye.mutiny.Uni;
 
-/** Publishes any catalogued event given in the CloudEvents HTTP binding, binary ({@code ce-*} headers) or structured. */
+/**
+ * Publishes an event of a type outside services may publish ({@code eventual.producers.types}: order.placed), given
+ * in the CloudEvents HTTP binding, binary ({@code ce-*} headers) or structured. Other types are eventual's own
+ * conversation between its functions, which nobody outside may join (it could forge a payment or an outcome).
+ */
 @Path("/events")
 public class EventResource {
 
@@ -33,34 +39,45 @@ public class EventResource {
     public record Published(String id, String type, String subject) {
     }
 
-    private final EventCodec codec;
-    private final Publisher publisher;
-
-    EventResource(EventCodec codec, Publisher publisher) {
-        this.codec = codec;
-        this.publisher = publisher;
+    /** An event of a type outside services may not publish. */
+    public static class NotPublishable extends RuntimeException {
+        NotPublishable(String message) {
+            super(message);
+        }
     }
 
-    @Operation(summary = "Publish a CloudEvent", description = "Any catalogued event, in the CloudEvents HTTP binding: binary mode (ce-* headers, data as the body) or structured mode (application/cloudevents+json).")
+    private final EventCodec codec;
+    private final Publisher publisher;
+    private final Set<String> publishable;
+
+    EventResource(EventCodec codec, Publisher publisher, MessagingConfig config) {
+        this.codec = codec;
+        this.publisher = publisher;
+        this.publishable = new TreeSet<>(config.producers().types());
+    }
+
+    @Operation(summary = "Publish a CloudEvent", description = "An event of a type outside services may publish (order.placed; others are refused with 403), in the CloudEvents HTTP binding: binary mode (ce-* headers, data as the body) or structured mode (application/cloudevents+json).")
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "202", description = "Accepted: the event is recorded and will be published",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Published.class)))
+    @APIResponse(responseCode = "403", description = "A type outside services may not publish",
+            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     public Uni<Response> publish(HttpHeaders headers, @RequestBody(required = true, description = "Binary mode: the event's "
             + "data, with ce-specversion, ce-id, ce-source, ce-type (and optional ce-subject, ce-time, ce-schemaversion, "
             + "ce-correlationid, ce-causationid, ce-priority) headers. Structured mode: the whole event as "
-            + "application/cloudevents+json.", content = {
-                    @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "binary mode data",
-                            value = "{\"orderId\":\"o-1\",\"reason\":\"customer asked\"}")),
-                    @Content(mediaType = EventCodec.STRUCTURED_JSON, examples = @ExampleObject(name = "structured mode", value = """
-                            {"specversion":"1.0","id":"e-1","source":"/crm","type":"payment.refund","subject":"o-1",
-                             "datacontenttype":"application/json","data":{"orderId":"o-1","reason":"customer asked"}}""")) })
+            + "application/cloudevents+json.", content = { @Content(mediaType = MediaType.APPLICATION_JSON),
+                    @Content(mediaType = EventCodec.STRUCTURED_JSON) })
             byte[] body) {
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
         Event event = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(EventCodec.STRUCTURED_JSON)
                 ? codec.fromStructured(body)
                 : codec.fromBinary(attributes(headers), contentType, body);
+        if (!publishable.contains(event.type().typeName())) {
+            throw new NotPublishable(event.type() + " is eventual's own event; outside services may publish "
+                    + String.join(", ", publishable));
+        }
         return publisher.publish(event).map(published -> Response.accepted(
                 new Published(published.id(), published.type().typeName(), published.subject())).build());
     }

@@ -32,6 +32,13 @@ public class Problems {
     }
 
     @ServerExceptionMapper
+    public Response notPublishable(EventResource.NotPublishable e) {
+        Map<String, Object> problem = problem(403, "Forbidden", e.getMessage());
+        problem.put("field", "type");
+        return response(problem);
+    }
+
+    @ServerExceptionMapper
     public Response violated(ConstraintViolationException e) {
         return invalid(new InvalidEventException(e.getConstraintViolations().stream()
                 .map(v -> new InvalidEventException.Violation(lastNode(v.getPropertyPath()), v.getMessage()))

@@ -119,7 +119,7 @@ public final class Benchmark {
                         + ",settings=profile");
             }
             AppProcess started = new AppProcess(process.getKey(), AppProcess.freePort(),
-                    AppProcess.with(config, "eventual.functions", process.getValue()), jvm, options.out(), app);
+                    AppProcess.running(config, process.getValue()), jvm, options.out(), app);
             started.start();
             apps.add(started);
             if (apps.size() == 1) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.vertx.amqp.AmqpClient;
-import io.vertx.amqp.AmqpClientOptions;
+import io.eventual.testing.Operator;
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpReceiverOptions;
 import io.vertx.core.Vertx;
@@ -70,7 +70,7 @@ final class OpenLoop implements AutoCloseable {
         this.orders = URI.create(url + "/orders");
         this.jdbcUrl = jdbcUrl;
         this.app = app;
-        AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions().setHost(amqpHost).setPort(amqpPort));
+        AmqpClient client = AmqpClient.create(vertx, Operator.options(amqpHost, amqpPort));
         connection = client.connect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         for (String type : List.of("order.completed", "order.cancelled")) {
             String queue = "bench-" + run + "." + type;

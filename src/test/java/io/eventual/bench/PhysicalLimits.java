@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vertx.amqp.AmqpClient;
-import io.vertx.amqp.AmqpClientOptions;
+import io.eventual.testing.Operator;
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpReceiver;
@@ -104,7 +104,7 @@ final class PhysicalLimits {
     static double messagesPerSecond(String host, int port, int size, int window, Duration duration) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions().setHost(host).setPort(port));
+            AmqpClient client = AmqpClient.create(vertx, Operator.options(host, port));
             AmqpConnection producing = await(client.connect());
             AmqpConnection consuming = await(client.connect());
             String queue = "bench.throughput." + UUID.randomUUID().toString().substring(0, 8);
@@ -162,7 +162,7 @@ final class PhysicalLimits {
         long seconds = Math.max(3, duration.toSeconds()) * 3;
         long warmup = seconds / 3;
         Process perf = new ProcessBuilder(home.resolve("bin/artemis").toString(), "perf", "client", "--url",
-                "amqp://" + host + ":" + port, "--protocol", "AMQP", "--persistent", "--message-size", Integer.toString(size),
+                "amqp://" + host + ":" + port, "--user", Operator.USER, "--password", Operator.PASSWORD, "--protocol", "AMQP", "--persistent", "--message-size", Integer.toString(size),
                 "--max-pending", Integer.toString(window), "--warmup", Long.toString(warmup), "--duration", Long.toString(seconds),
                 "--json", report.toString(),
                 "queue://bench.perf." + UUID.randomUUID().toString().substring(0, 8))

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.eventual.event.EventType;
+import io.eventual.messaging.BrokerAccess;
 import io.eventual.store.Recorder;
 import io.eventual.testing.Node;
 
@@ -92,6 +93,39 @@ class DeployManifestsTest {
             type.consumers().forEach(function -> expected.add(type.fqqn(function)));
         }
         assertThat(declared).isEqualTo(expected);
+    }
+
+    /** The deployed broker's security settings are the catalogue's roles (BrokerAccess), as the embedded broker's are. */
+    @Test
+    void theBrokerSecuritySettingsAreTheCataloguesRoles() throws Exception {
+        var xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Path.of("deploy/base/artemis/broker.xml").toFile());
+        StringBuilder declared = new StringBuilder();
+        NodeList settings = xml.getElementsByTagName("security-setting");
+        for (int i = 0; i < settings.getLength(); i++) {
+            Element setting = (Element) settings.item(i);
+            declared.append(setting.getAttribute("match")).append('\n');
+            NodeList permissions = setting.getElementsByTagName("permission");
+            for (int j = 0; j < permissions.getLength(); j++) {
+                Element permission = (Element) permissions.item(j);
+                declared.append("  ").append(permission.getAttribute("type")).append(": ")
+                        .append(new TreeSet<>(List.of(permission.getAttribute("roles").split(",")))).append('\n');
+            }
+        }
+        StringBuilder expected = new StringBuilder();
+        StringBuilder snippet = new StringBuilder();
+        for (BrokerAccess.Rule rule : BrokerAccess.rules(BrokerAccess.defaultInbound())) {
+            expected.append(rule.match()).append('\n');
+            snippet.append("      <security-setting match=\"").append(rule.match()).append("\">\n");
+            rule.roles().forEach((permission, roles) -> {
+                expected.append("  ").append(permission.xmlName()).append(": ").append(roles).append('\n');
+                snippet.append("        <permission type=\"").append(permission.xmlName()).append("\" roles=\"")
+                        .append(String.join(",", roles)).append("\"/>\n");
+            });
+            snippet.append("      </security-setting>\n");
+        }
+        assertThat(declared.toString()).as("deploy/base/artemis/broker.xml <security-settings> must be:%n%s", snippet)
+                .isEqualTo(expected.toString());
     }
 
     @Test

@@ -242,9 +242,9 @@ class FaultInjectionIT {
                 new AppProcess("saga-2", AppProcess.freePort(), saga.config(), AppProcess.TEST_JVM, directory),
                 new AppProcess("payment-2", AppProcess.freePort(), payment.config(), AppProcess.TEST_JVM, directory),
                 new AppProcess("inventory-shipping-2", AppProcess.freePort(), work.config(), AppProcess.TEST_JVM, directory),
-                new AppProcess("store-1", AppProcess.freePort(), AppProcess.with(saga.config(), "eventual.functions", "store"),
+                new AppProcess("store-1", AppProcess.freePort(), AppProcess.running(saga.config(), "store"),
                         AppProcess.TEST_JVM, directory),
-                new AppProcess("store-2", AppProcess.freePort(), AppProcess.with(saga.config(), "eventual.functions", "store"),
+                new AppProcess("store-2", AppProcess.freePort(), AppProcess.running(saga.config(), "store"),
                         AppProcess.TEST_JVM, directory));
         more.forEach(AppProcess::start);
         try {

@@ -49,13 +49,26 @@ public final class AppProcess {
      */
     public static List<AppProcess> startSplit(Map<String, String> config, Path logDirectory) throws IOException {
         List<AppProcess> processes = List.of(
-                new AppProcess("saga", freePort(), with(config, "eventual.functions", "saga"), TEST_JVM, logDirectory),
-                new AppProcess("payment", freePort(), with(config, "eventual.functions", "payment"), TEST_JVM, logDirectory),
-                new AppProcess("inventory-shipping", freePort(), with(config, "eventual.functions", "inventory,shipping"),
-                        TEST_JVM, logDirectory));
+                new AppProcess("saga", freePort(), running(config, "saga"), TEST_JVM, logDirectory),
+                new AppProcess("payment", freePort(), running(config, "payment"), TEST_JVM, logDirectory),
+                new AppProcess("inventory-shipping", freePort(), running(config, "inventory,shipping"), TEST_JVM, logDirectory));
         processes.forEach(AppProcess::start);
         processes.forEach(AppProcess::awaitReady);
         return processes;
+    }
+
+    /**
+     * {@code config} for a process running {@code functions}, logged in to the broker with the account of that one
+     * function as deployed (the store's is the trigger's), or with the all-functions dev account for several.
+     */
+    public static Map<String, String> running(Map<String, String> config, String functions) {
+        String account = functions.equals("store") ? "trigger" : functions;
+        Map<String, String> running = with(config, "eventual.functions", functions);
+        if (io.eventual.local.LocalInfrastructure.ACCOUNTS.containsKey(account)) {
+            running.put("eventual.broker.username", account);
+            running.put("eventual.broker.password", account);
+        }
+        return running;
     }
 
     public static Map<String, String> with(Map<String, String> config, String key, String value) {

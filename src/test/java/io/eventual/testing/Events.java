@@ -1,10 +1,15 @@
 package io.eventual.testing;
 
-import static io.restassured.RestAssured.given;
-
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
-/** Publishes events through POST /events (CloudEvents HTTP binary mode), as another participant would. */
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Publishes events of any type as another function would: over AMQP, logged in as the operator (outside services may
+ * publish only order.placed, over HTTP or AMQP).
+ */
 public final class Events {
 
     private Events() {
@@ -13,10 +18,15 @@ public final class Events {
     /** Publishes {@code data} as an event of {@code type}; returns its id. */
     public static String publish(String type, String data) {
         String id = UUID.randomUUID().toString();
-        given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-source", "/test").header("ce-type", type)
-                .contentType("application/json").body(data)
-                .when().post("/events")
-                .then().statusCode(202);
+        Map<String, Object> attributes = new HashMap<>(Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", id,
+                "cloudEvents:source", "/test", "cloudEvents:type", type));
+        String orderId = new JsonObject(data).getString("orderId");
+        if (orderId != null) {
+            attributes.put("cloudEvents:subject", orderId);
+        }
+        try (RawAmqp amqp = new RawAmqp()) {
+            amqp.send(type, attributes, "application/json", data);
+        }
         return id;
     }
 }

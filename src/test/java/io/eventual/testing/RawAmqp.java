@@ -23,9 +23,16 @@ public final class RawAmqp implements AutoCloseable {
     private final AmqpClient client;
     private final AmqpConnection connection;
 
+    /** Logged in as the operator, who may send and consume anything (as tests that play another function need). */
     public RawAmqp() {
-        client = AmqpClient.create(vertx, new AmqpClientOptions().setHost("localhost")
-                .setPort(Integer.getInteger("test.amqp-port")));
+        this(Operator.USER);
+    }
+
+    /** Logged in as one of the dev accounts (password = user name), or anonymously for {@code null}. */
+    public RawAmqp(String user) {
+        AmqpClientOptions options = Operator.options("localhost", Integer.getInteger("test.amqp-port"));
+        options.setUsername(user).setPassword(user);
+        client = AmqpClient.create(vertx, options);
         connection = await(client.connect());
     }
 
@@ -49,6 +56,34 @@ public final class RawAmqp implements AutoCloseable {
         await(sender.sendWithAck(AmqpMessage.create(message).durable(true).contentType(contentType)
                 .withBufferAsBody(Buffer.buffer(body)).build()));
         await(sender.close());
+    }
+
+    /** Whether the broker refuses this account a receiver on {@code fqqn} (a receiver it allows is closed at once). */
+    public boolean refusedToConsume(String fqqn) {
+        try {
+            var receiver = await(connection.createReceiver(fqqn, new AmqpReceiverOptions().setDurable(true)
+                    .setAutoAcknowledgement(false)));
+            await(receiver.close());
+            return false;
+        } catch (IllegalStateException refused) {
+            return true;
+        }
+    }
+
+    /** Whether the broker refuses this account to send to {@code address}: the link, or a message on it. */
+    public boolean refusedToSend(String address) {
+        try {
+            var sender = await(connection.createSender(address));
+            try {
+                await(sender.sendWithAck(AmqpMessage.create().durable(true).contentType("application/json")
+                        .withBufferAsBody(Buffer.buffer("{}")).build()));
+                return false;
+            } finally {
+                sender.close();
+            }
+        } catch (IllegalStateException refused) {
+            return true;
+        }
     }
 
     /** Takes one message from {@code fqqn} ({@code address::queue}), or null if none arrives within {@code wait}. */
