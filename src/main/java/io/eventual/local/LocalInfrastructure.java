@@ -61,6 +61,10 @@ public final class LocalInfrastructure implements AutoCloseable {
             "shipping", Set.of("shipping"),
             BrokerAccess.PRODUCER, Set.of(BrokerAccess.PRODUCER), BrokerAccess.OPERATOR, Set.of(BrokerAccess.OPERATOR));
 
+    /** The database role of each function process (as deployed: the trigger's process also runs the store). */
+    public static final java.util.List<String> DATABASE_ROLES = java.util.List.of("eventual_trigger", "eventual_store",
+            "eventual_saga", "eventual_payment", "eventual_inventory", "eventual_shipping");
+
     private final Path directory;
     /** Chosen at random (requested as 0): a port taken meanwhile by someone else is replaced by another. */
     private final boolean anyAmqpPort;
@@ -69,7 +73,14 @@ public final class LocalInfrastructure implements AutoCloseable {
     private EmbeddedActiveMQ broker;
     private EmbeddedPostgres postgres;
 
-    private LocalInfrastructure(Path directory, int amqpPort, int postgresPort, boolean anyAmqpPort) {
+    /** A server's TLS identity: a PKCS#12 key store for the broker, the same as PEM files for PostgreSQL. */
+    public record ServerTls(Path keyStore, String keyStorePassword, Path certificate, Path key) {
+    }
+
+    private final ServerTls tls;
+
+    private LocalInfrastructure(Path directory, int amqpPort, int postgresPort, boolean anyAmqpPort, ServerTls tls) {
+        this.tls = tls;
         this.anyAmqpPort = anyAmqpPort;
         this.directory = directory;
         this.amqpPort = amqpPort;
@@ -78,8 +89,13 @@ public final class LocalInfrastructure implements AutoCloseable {
 
     /** Starts both servers; a port of 0 picks a free one. */
     public static LocalInfrastructure start(Path directory, int amqpPort, int postgresPort) throws Exception {
+        return start(directory, amqpPort, postgresPort, null);
+    }
+
+    /** Starts both servers, serving only TLS (AMQPS and PostgreSQL over TLS) with {@code tls} unless it is null. */
+    public static LocalInfrastructure start(Path directory, int amqpPort, int postgresPort, ServerTls tls) throws Exception {
         LocalInfrastructure infra = new LocalInfrastructure(directory, amqpPort == 0 ? freePort() : amqpPort,
-                postgresPort == 0 ? freePort() : postgresPort, amqpPort == 0);
+                postgresPort == 0 ? freePort() : postgresPort, amqpPort == 0, tls);
         infra.startPostgres();
         infra.startBroker();
         return infra;
@@ -156,7 +172,9 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .setSecurityEnabled(true)
                 .setJMXManagementEnabled(false)
                 .setMaxDiskUsage(-1)
-                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + amqpPort + "?protocols=AMQP");
+                .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + amqpPort + "?protocols=AMQP" + (tls == null ? ""
+                        : ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + tls.keyStore().toAbsolutePath()
+                                + ";keyStorePassword=" + tls.keyStorePassword()));
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS))
                 .setExpiryAddress(SimpleString.of(EXPIRED))
@@ -234,7 +252,13 @@ public final class LocalInfrastructure implements AutoCloseable {
 
     public synchronized void startPostgres() throws IOException, java.sql.SQLException {
         stopOrphanedPostgres(directory.resolve("postgres"));
-        postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (tls != null) {
+            builder.setServerConfig("ssl", "on")
+                    .setServerConfig("ssl_cert_file", tls.certificate().toAbsolutePath().toString())
+                    .setServerConfig("ssl_key_file", tls.key().toAbsolutePath().toString());
+        }
+        postgres = builder
                 .setPort(postgresPort)
                 .setDataDirectory(directory.resolve("postgres"))
                 .setCleanDataDirectory(false)
@@ -245,6 +269,13 @@ public final class LocalInfrastructure implements AutoCloseable {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("alter user postgres password 'postgres'");
+            // The functions' database roles, able to log in (the migration grants them their tables; see README
+            // "Security"); the dev password of each is its name.
+            for (String role : DATABASE_ROLES) {
+                try (ResultSet exists = statement.executeQuery("select 1 from pg_roles where rolname = '" + role + "'")) {
+                    statement.execute((exists.next() ? "alter" : "create") + " role " + role + " login password '" + role + "'");
+                }
+            }
             try (ResultSet exists = statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
                 if (!exists.next()) {
                     statement.execute("create database " + DATABASE);

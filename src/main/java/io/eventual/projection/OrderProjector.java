@@ -85,7 +85,7 @@ public class OrderProjector {
         }
         again.set(false);
         pool.withTransaction(conn -> tryLock(conn).chain(locked -> !locked ? Uni.createFrom().item(false)
-                : checkpoint(conn).chain(position -> project(conn, VIEW, position).chain(next -> next.equals(position)
+                : checkpoint(conn).chain(position -> project(conn, position).chain(next -> next.equals(position)
                         ? Uni.createFrom().item(false)
                         : saveCheckpoint(conn, next).replaceWith(true)))))
                 .subscribe().with(progressed -> {
@@ -100,47 +100,42 @@ public class OrderProjector {
                 });
     }
 
-    /** Rebuilds the view from the whole store into a fresh table, then swaps it in; returns the events replayed. */
+    /**
+     * Rebuilds the view from the whole store in one transaction: readers keep seeing the old view until it commits
+     * (MVCC), and the store's role needs no right to create, rename or drop tables. Returns the position reached.
+     */
     public Uni<GlobalPosition> rebuild() {
-        String next = VIEW + "_next";
-        return pool.query("drop table if exists " + next).execute()
-                .chain(() -> pool.query("create table " + next + " (like " + VIEW + " including all)").execute())
-                .chain(() -> catchUp(next, GlobalPosition.START))
-                .chain(position -> pool.withTransaction(conn -> lock(conn)
-                        .chain(() -> project(conn, next, position))
-                        .chain(last -> conn.query("alter table " + VIEW + " rename to " + VIEW + "_old").execute()
-                                .chain(() -> conn.query("alter table " + next + " rename to " + VIEW).execute())
-                                .chain(() -> conn.query("drop table " + VIEW + "_old").execute())
-                                .chain(() -> saveCheckpoint(conn, last))
-                                .replaceWith(last))));
+        return pool.withTransaction(conn -> lock(conn)
+                .chain(() -> conn.query("delete from " + VIEW).execute())
+                .chain(() -> replay(conn, GlobalPosition.START))
+                .chain(last -> saveCheckpoint(conn, last).replaceWith(last)));
     }
 
-    private Uni<GlobalPosition> catchUp(String table, GlobalPosition position) {
-        return pool.withTransaction(conn -> project(conn, table, position))
-                .chain(next -> next.equals(position) ? Uni.createFrom().item(next) : catchUp(table, next));
+    private Uni<GlobalPosition> replay(SqlConnection conn, GlobalPosition position) {
+        return project(conn, position).chain(next -> next.equals(position) ? Uni.createFrom().item(next) : replay(conn, next));
     }
 
-    /** Applies one page of events after {@code position} to {@code table}; returns the position reached. */
-    private Uni<GlobalPosition> project(SqlConnection conn, String table, GlobalPosition position) {
+    /** Applies one page of events after {@code position} to the view; returns the position reached. */
+    private Uni<GlobalPosition> project(SqlConnection conn, GlobalPosition position) {
         return EventStore.readAll(conn, position, PAGE).chain(events -> {
                     if (events.isEmpty()) {
                         return Uni.createFrom().item(position);
                     }
                     List<String> ids = events.stream().map(StoredEvent::streamId).distinct().toList();
-                    return load(conn, table, ids).chain(current -> {
+                    return load(conn, ids).chain(current -> {
                         Map<String, OrderSummary> changed = new LinkedHashMap<>();
                         for (StoredEvent event : events) {
                             OrderSummary before = changed.getOrDefault(event.streamId(),
                                     current.getOrDefault(event.streamId(), fold.initial(event.streamId())));
                             changed.put(event.streamId(), fold.apply(before, event));
                         }
-                        return save(conn, table, changed.values()).replaceWith(events.get(events.size() - 1).global());
+                        return save(conn, changed.values()).replaceWith(events.get(events.size() - 1).global());
                     });
                 });
     }
 
-    private Uni<Map<String, OrderSummary>> load(SqlConnection conn, String table, List<String> ids) {
-        return conn.preparedQuery("select " + OrderViews.COLUMNS + " from " + table + " where order_id = any($1)")
+    private Uni<Map<String, OrderSummary>> load(SqlConnection conn, List<String> ids) {
+        return conn.preparedQuery("select " + OrderViews.COLUMNS + " from " + VIEW + " where order_id = any($1)")
                 .execute(Tuple.of(ids.toArray(new String[0]))).map(rows -> {
                     Map<String, OrderSummary> found = new HashMap<>();
                     rows.forEach(row -> found.put(row.getString("order_id"), OrderViews.summary(row)));
@@ -148,12 +143,12 @@ public class OrderProjector {
                 });
     }
 
-    private static Uni<Void> save(SqlConnection conn, String table, java.util.Collection<OrderSummary> orders) {
+    private static Uni<Void> save(SqlConnection conn, java.util.Collection<OrderSummary> orders) {
         List<Tuple> rows = orders.stream().map(o -> Tuple.from(new Object[] { o.orderId(), o.status(), o.customerId(),
                 o.total() == null ? null : (Object) o.total(), o.currency(), o.reason(), o.lastEventType(),
                 o.lastEventAt().atOffset(ZoneOffset.UTC), o.placedAt() == null ? null : o.placedAt().atOffset(ZoneOffset.UTC) }))
                 .toList();
-        return conn.preparedQuery("insert into " + table + " (order_id, status, customer_id, total, currency, reason, "
+        return conn.preparedQuery("insert into " + VIEW + " (order_id, status, customer_id, total, currency, reason, "
                 + "last_event_type, last_event_at, placed_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) "
                 + "on conflict (order_id) do update set status = excluded.status, customer_id = excluded.customer_id, "
                 + "total = excluded.total, currency = excluded.currency, reason = excluded.reason, "

@@ -33,8 +33,8 @@ public class ProjectionResource {
         return views.lag();
     }
 
-    /** Replays the whole store into a fresh view and swaps it in; the live view keeps serving meanwhile. */
-    @Operation(summary = "Rebuild the order view", description = "Replays the store into a fresh view and swaps it in.")
+    /** Replays the whole store into the view in one transaction; readers see the old view until it commits. */
+    @Operation(summary = "Rebuild the order view", description = "Replays the store into the view in one transaction; readers see the old view until it commits.")
     @POST
     @Path("/rebuild")
     public Uni<Map<String, Long>> rebuild() {

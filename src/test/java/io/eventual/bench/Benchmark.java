@@ -106,11 +106,39 @@ public final class Benchmark {
         return results;
     }
 
+    /**
+     * A process's configuration as deployed (its function's broker and database accounts); a build from before the
+     * functions' database roles (an older --app) runs as the database owner.
+     */
+    private static Map<String, String> running(Map<String, String> config, String functions, boolean functionRoles) {
+        Map<String, String> running = AppProcess.running(config, functions);
+        if (!functionRoles) {
+            running.put("quarkus.datasource.username", config.get("quarkus.datasource.username"));
+            running.put("quarkus.datasource.password", config.get("quarkus.datasource.password"));
+        }
+        return running;
+    }
+
+    private static boolean grantsFunctionRoles(Path quarkusRunJar) throws java.io.IOException {
+        try (var jars = Files.list(quarkusRunJar.resolveSibling("app"))) {
+            for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).toList()) {
+                try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    if (zip.getEntry("db/migration/V12__function_roles.sql") != null) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** The application's processes for {@code setup}, started and ready; the first serves HTTP. */
     private static List<AppProcess> start(Options.Setup setup, Options options, Map<String, String> config) throws Exception {
         Path app = setup.app().orElse(options.app()).resolve("quarkus-run.jar");
         Map<String, String> processes = setup.layout().equals("split") ? SPLIT : Map.of("eventual", String.join(",",
                 "saga", "payment", "inventory", "shipping", "store"));
+        AppProcess.migrate(config, options.jvm(), options.out(), app);
+        boolean functionRoles = grantsFunctionRoles(app);
         List<AppProcess> apps = new ArrayList<>();
         for (Map.Entry<String, String> process : processes.entrySet()) {
             List<String> jvm = new ArrayList<>(options.jvm());
@@ -119,12 +147,9 @@ public final class Benchmark {
                         + ",settings=profile");
             }
             AppProcess started = new AppProcess(process.getKey(), AppProcess.freePort(),
-                    AppProcess.running(config, process.getValue()), jvm, options.out(), app);
+                    running(config, process.getValue(), functionRoles), jvm, options.out(), app);
             started.start();
             apps.add(started);
-            if (apps.size() == 1) {
-                started.awaitReady(); // the first one migrates the schema
-            }
         }
         apps.forEach(AppProcess::awaitReady);
         return apps;

@@ -48,6 +48,7 @@ public final class AppProcess {
      * each its own process, started and ready.
      */
     public static List<AppProcess> startSplit(Map<String, String> config, Path logDirectory) throws IOException {
+        migrate(config, logDirectory);
         List<AppProcess> processes = List.of(
                 new AppProcess("saga", freePort(), running(config, "saga"), TEST_JVM, logDirectory),
                 new AppProcess("payment", freePort(), running(config, "payment"), TEST_JVM, logDirectory),
@@ -58,8 +59,9 @@ public final class AppProcess {
     }
 
     /**
-     * {@code config} for a process running {@code functions}, logged in to the broker with the account of that one
-     * function as deployed (the store's is the trigger's), or with the all-functions dev account for several.
+     * {@code config} for a process running {@code functions}: as deployed, one function logs in to the broker and the
+     * database with that function's accounts (the store's are the trigger's) and does not migrate the schema;
+     * several share the all-functions dev accounts, as dev mode does.
      */
     public static Map<String, String> running(Map<String, String> config, String functions) {
         String account = functions.equals("store") ? "trigger" : functions;
@@ -67,8 +69,35 @@ public final class AppProcess {
         if (io.eventual.local.LocalInfrastructure.ACCOUNTS.containsKey(account)) {
             running.put("eventual.broker.username", account);
             running.put("eventual.broker.password", account);
+            running.put("quarkus.datasource.username", "eventual_" + account);
+            running.put("quarkus.datasource.password", "eventual_" + account);
+            running.put("quarkus.flyway.migrate-at-start", "false");
         }
         return running;
+    }
+
+    /**
+     * Migrates the schema as its owner, the way the deployment's migration Job does: the application with
+     * {@code quarkus.init-and-exit}, which runs Flyway and exits.
+     */
+    public static void migrate(Map<String, String> config, Path logDirectory) throws IOException {
+        migrate(config, TEST_JVM, logDirectory, Path.of("target/quarkus-app/quarkus-run.jar"));
+    }
+
+    public static void migrate(Map<String, String> config, List<String> jvmOptions, Path logDirectory, Path jar)
+            throws IOException {
+        AppProcess migration = new AppProcess("migrate", freePort(), with(config, "quarkus.init-and-exit", "true"),
+                jvmOptions, logDirectory, jar);
+        migration.start();
+        try {
+            if (!migration.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || migration.process.exitValue() != 0) {
+                migration.kill();
+                throw new IllegalStateException("the migration did not complete; see " + migration.log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Map<String, String> with(Map<String, String> config, String key, String value) {

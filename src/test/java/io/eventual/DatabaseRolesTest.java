@@ -1,0 +1,97 @@
+package io.eventual;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.eventual.testing.EmbeddedInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Each function's database role, tried as a compromised function would: it reads and writes its own tables and the
+ * shared messaging tables, and is refused everything else — another function's tables, DDL, TRUNCATE.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedInfrastructure.class)
+class DatabaseRolesTest {
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String url;
+
+    @Test
+    void paymentsRoleReachesOnlyPaymentsTablesAndTheMessagingOnes() throws SQLException {
+        try (Connection payment = DriverManager.getConnection(url, "eventual_payment", "eventual_payment");
+                Statement sql = payment.createStatement()) {
+            sql.executeQuery("select count(*) from payment_account").close();
+            sql.executeQuery("select count(*) from payment").close();
+            sql.executeQuery("select count(*) from outbox").close();
+            sql.executeQuery("select count(*) from processed_event").close();
+
+            assertRefused(sql, "select * from saga", "permission denied for table saga");
+            assertRefused(sql, "select * from inventory_stock", "permission denied for table inventory_stock");
+            assertRefused(sql, "select * from event_store", "permission denied for table event_store");
+            assertAllowed(sql, "update payment_account set credit_limit = credit_limit");
+            assertAllowed(sql, "delete from processed_event where false");
+            assertRefused(sql, "truncate payment", "permission denied for table payment");
+            assertRefused(sql, "drop table payment", "must be owner of table payment");
+            assertRefused(sql, "alter table payment_account add column backdoor text", "must be owner of table payment_account");
+            assertRefused(sql, "drop table outbox", "must be owner of table outbox");
+            assertRefused(sql, "create table stolen (x text)", "permission denied for schema public");
+            assertRefused(sql, "create role intruder", "permission denied to create role");
+        }
+    }
+
+    @Test
+    void everyTableBelongsToSomeFunctionsRole() throws SQLException {
+        List<String> orphans = new ArrayList<>();
+        try (Connection owner = DriverManager.getConnection(url, "postgres", "postgres");
+                Statement sql = owner.createStatement();
+                ResultSet tables = sql.executeQuery("""
+                        select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                        where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> 'flyway_schema_history'
+                          and not exists (select 1 from information_schema.role_table_grants g
+                                          where g.table_name = c.relname and g.grantee like 'eventual\\_%')
+                        order by 1""")) {
+            while (tables.next()) {
+                orphans.add(tables.getString(1));
+            }
+        }
+        assertThat(orphans).as("tables no function's role may use: grant them in the migration that creates them "
+                + "(see V12__function_roles.sql)").isEmpty();
+    }
+
+    private static void assertAllowed(Statement sql, String statement) throws SQLException {
+        rolledBack(sql, () -> sql.execute(statement));
+    }
+
+    private static void assertRefused(Statement sql, String statement, String refusal) throws SQLException {
+        rolledBack(sql, () -> assertThatThrownBy(() -> sql.execute(statement)).as(statement).hasMessageContaining(refusal));
+    }
+
+    /** Runs {@code attempt} in a transaction that is rolled back, so that nothing it did stays. */
+    private static void rolledBack(Statement sql, Attempt attempt) throws SQLException {
+        Connection connection = sql.getConnection();
+        connection.setAutoCommit(false);
+        try {
+            attempt.run();
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private interface Attempt {
+        void run() throws SQLException;
+    }
+}
