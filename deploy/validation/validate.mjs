@@ -1,5 +1,5 @@
 // Reads a JSON array of Kubernetes documents on stdin and validates each against its kind's schema, from
-// kubernetes-models and @kubernetes-models/keda. Fields a schema does not know are reported too (as the API server
+// kubernetes-models, @kubernetes-models/keda and @kubernetes-models/cert-manager. Fields a schema does not know are reported too (as the API server
 // does with --validate=strict): the schema's validator is run on a proxy that records which fields it looked at.
 // Prints one line per problem; exits 1 if there is any.
 const schemas = {
@@ -8,6 +8,10 @@ const schemas = {
   "autoscaling/v2": (kind) => `kubernetes-models/_schemas/IoK8sApiAutoscalingV2${kind}`,
   "networking.k8s.io/v1": (kind) => `kubernetes-models/_schemas/IoK8sApiNetworkingV1${kind}`,
   "policy/v1": (kind) => `kubernetes-models/_schemas/IoK8sApiPolicyV1${kind}`,
+  "batch/v1": (kind) => `kubernetes-models/_schemas/IoK8sApiBatchV1${kind}`,
+  "cert-manager.io/v1": (kind) => new URL(
+    `./node_modules/@kubernetes-models/cert-manager/_schemas/ComGithubCertManagerCertManagerPkgApisCertmanagerV1${kind}.js`,
+    import.meta.url).href,
   // The KEDA package does not export its schemas: load them by file.
   "keda.sh/v1alpha1": (kind) => new URL(
     `./node_modules/@kubernetes-models/keda/_schemas/ComGithubKedacoreKedaV2ApisKedaV1alpha1${kind}.js`, import.meta.url).href,

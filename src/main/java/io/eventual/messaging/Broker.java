@@ -35,6 +35,7 @@ import io.vertx.amqp.AmqpSender;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
 
 /**
  * The one AMQP 1.0 connection of this process: an anonymous sender for publishing and one receiver per subscribed
@@ -143,6 +144,17 @@ public class Broker {
                 .setContainerId("eventual-" + ProcessHandle.current().pid());
         config.username().ifPresent(options::setUsername);
         config.password().ifPresent(options::setPassword);
+        if (config.tls().enabled()) {
+            options.setSsl(true);
+            config.tls().trustCerts().ifPresent(certs -> {
+                PemTrustOptions trust = new PemTrustOptions();
+                certs.forEach(trust::addCertPath);
+                options.setTrustOptions(trust);
+            });
+            if (config.tls().verifyHost()) {
+                options.setHostnameVerificationAlgorithm("HTTPS");
+            }
+        }
         client = AmqpClient.create(vertx, options);
         connect();
     }

@@ -1,6 +1,7 @@
 package io.eventual.messaging;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,6 +35,18 @@ public interface MessagingConfig {
         Set<String> types();
     }
 
+    interface Tls {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** PEM files of the CAs that sign the broker's certificate; the JVM's trusted CAs when absent. */
+        Optional<List<String>> trustCerts();
+
+        /** Whether the broker's certificate must name the host connected to (turn off only for tests). */
+        @WithDefault("true")
+        boolean verifyHost();
+    }
+
     interface Consumer {
         /**
          * Messages handled at once per queue: different orders in parallel, one order's in sequence. Defaults to the
@@ -52,6 +65,9 @@ public interface MessagingConfig {
         Optional<String> username();
 
         Optional<String> password();
+
+        /** AMQP over TLS (AMQPS), verifying the broker's certificate and host name. */
+        Tls tls();
 
         /** Delay before reconnecting after the connection to the broker is lost. */
         @WithDefault("1s")

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.eventual.event.EventType;
+import io.eventual.local.LocalInfrastructure;
 import io.eventual.messaging.BrokerAccess;
 import io.eventual.store.Recorder;
 import io.eventual.testing.Node;
@@ -36,9 +37,11 @@ import io.eventual.testing.Node;
  */
 class DeployManifestsTest {
 
-    /** Secrets the prod overlay expects to be created in the cluster, not rendered. */
-    static final Set<String> PROD_SECRETS = Set.of("artemis-credentials", "postgres-credentials", "postgres-connection",
-            "eventual-admin");
+    /** Secrets and ConfigMaps the prod overlay expects to be created in the cluster, not rendered. */
+    static final Set<String> PROD_SECRETS = Set.of("eventual-trigger", "eventual-saga", "eventual-payment",
+            "eventual-inventory", "eventual-shipping", "eventual-migrate", "artemis-users",
+            "artemis-operator");
+    static final Set<String> PROD_CONFIG_MAPS = Set.of("eventual-ca", "postgres-connection");
     static final ObjectMapper YAML = new YAMLMapper();
 
     @ParameterizedTest
@@ -46,7 +49,12 @@ class DeployManifestsTest {
     void everyOverlayRendersAndKeepsTheRules(String overlay) throws Exception {
         List<JsonNode> documents = render(overlay);
         assertThat(documents).isNotEmpty();
-        assertThat(new ManifestRules(documents, overlay.equals("prod") ? PROD_SECRETS : Set.of()).all()).isEmpty();
+        boolean prod = overlay.equals("prod");
+        ManifestRules rules = new ManifestRules(documents, prod ? PROD_SECRETS : Set.of(), prod ? PROD_CONFIG_MAPS : Set.of());
+        assertThat(rules.all()).isEmpty();
+        if (prod) {
+            assertThat(rules.productionIsEncrypted()).isEmpty();
+        }
         assertThat(schemaProblems(documents)).isEmpty();
     }
 
@@ -72,7 +80,16 @@ class DeployManifestsTest {
 
     /** Validates documents with kubernetes-models (deploy/validation, installed from its lock file on first use). */
     static List<String> schemaProblems(List<JsonNode> documents) throws IOException, InterruptedException {
-        return Node.validation("validate.mjs", new ObjectMapper().writeValueAsString(documents));
+        List<JsonNode> normalized = new ArrayList<>();
+        for (JsonNode d : documents) {
+            JsonNode copy = d.deepCopy();
+            if (copy.path("kind").asText().equals("Secret") && copy.path("data") instanceof ObjectNode data) {
+                // kustomize folds a file's base64 over several lines; the API server's decoder skips the line breaks.
+                data.fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText().replaceAll("\\s", "")));
+            }
+            normalized.add(copy);
+        }
+        return Node.validation("validate.mjs", new ObjectMapper().writeValueAsString(normalized));
     }
 
     @Test
@@ -128,11 +145,49 @@ class DeployManifestsTest {
                 .isEqualTo(expected.toString());
     }
 
+    /**
+     * The deployed broker's accounts have the roles the tests' accounts have (LocalInfrastructure), and in the dev
+     * overlay every workload's broker password is the broker's.
+     */
+    @Test
+    void theBrokerAccountsAreTheTestedOnes() throws Exception {
+        java.util.Properties roles = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(Path.of("deploy/base/artemis/artemis-roles.properties"))) {
+            roles.load(in);
+        }
+        java.util.Map<String, Set<String>> deployed = new java.util.TreeMap<>();
+        roles.forEach((role, users) -> deployed.put((String) role, new TreeSet<>(List.of(((String) users).split(",")))));
+        java.util.Map<String, Set<String>> tested = new java.util.TreeMap<>();
+        LocalInfrastructure.ACCOUNTS.forEach((user, granted) -> {
+            if (!user.equals("eventual")) { // the dev-mode account that runs every function in one process
+                granted.forEach(role -> tested.computeIfAbsent(role, r -> new TreeSet<>()).add(user));
+            }
+        });
+        tested.put("amq", new TreeSet<>(Set.of(BrokerAccess.OPERATOR))); // the console's and KEDA's management role
+        assertThat(deployed).isEqualTo(tested);
+
+        java.util.Properties users = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(Path.of("deploy/overlays/dev/artemis-users.properties"))) {
+            users.load(in);
+        }
+        for (JsonNode secret : render("dev")) {
+            if (secret.path("kind").asText().equals("Secret") && secret.at("/data/EVENTUAL_BROKER_USERNAME").isTextual()) {
+                String user = decode(secret.at("/data/EVENTUAL_BROKER_USERNAME"));
+                assertThat(users.getProperty(user)).as("the broker's password of " + user)
+                        .isEqualTo(decode(secret.at("/data/EVENTUAL_BROKER_PASSWORD")));
+            }
+        }
+    }
+
+    private static String decode(JsonNode base64) {
+        return new String(java.util.Base64.getMimeDecoder().decode(base64.asText()), StandardCharsets.UTF_8);
+    }
+
     @Test
     void theTriggerAuthenticationFollowsTheGeneratedSecretName() throws Exception {
         List<JsonNode> dev = render("dev");
         String secret = dev.stream().filter(d -> d.path("kind").asText().equals("Secret"))
-                .map(d -> d.at("/metadata/name").asText()).filter(n -> n.startsWith("artemis-credentials-")).findFirst().orElseThrow();
+                .map(d -> d.at("/metadata/name").asText()).filter(n -> n.startsWith("artemis-operator-")).findFirst().orElseThrow();
         JsonNode auth = dev.stream().filter(d -> d.path("kind").asText().equals("TriggerAuthentication")).findFirst().orElseThrow();
         assertThat(auth.at("/spec/secretTargetRef/0/name").asText()).isEqualTo(secret);
     }
@@ -160,6 +215,40 @@ class DeployManifestsTest {
                 .functionsAreScraped()).anyMatch(p -> p.contains("saga: pods not annotated for Prometheus"));
         assertThat(broken(d -> kind(d, "ScaledObject", "inventory") ? null : d)
                 .scaledObjectsMatchTheCatalogue()).contains("inventory: 0 ScaledObjects, expected 1");
+        assertThat(broken(d -> kind(d, "Deployment", "payment") ? set(d, "/spec/template/spec/containers/0/envFrom/1/secretRef",
+                "name", "eventual-saga") : d).eachWorkloadUsesOnlyItsOwnSecret())
+                .contains("Deployment payment: uses the Secret eventual-saga; it may use only eventual-payment");
+        assertThat(broken(d -> {
+            if (kind(d, "Deployment", "saga")) {
+                ((ArrayNode) d.at("/spec/template/spec/containers/0/env")).addObject()
+                        .put("name", "EVENTUAL_BROKER_PASSWORD").put("value", "hunter2");
+            }
+            return d;
+        }).noCredentialIsALiteral()).contains("Deployment saga: EVENTUAL_BROKER_PASSWORD is a literal; take it from a Secret");
+    }
+
+    /** Production refuses plain connections: each way of switching TLS off is caught. */
+    @Test
+    void productionWithoutTlsIsCaught() throws Exception {
+        List<JsonNode> prod = render("prod");
+        List<JsonNode> plain = new ArrayList<>();
+        for (JsonNode d : prod) {
+            JsonNode copy = d.deepCopy();
+            String name = copy.at("/metadata/name").asText();
+            if (copy.path("kind").asText().equals("ConfigMap") && name.startsWith("eventual-config")) {
+                ((ObjectNode) copy.path("data")).put("EVENTUAL_BROKER_TLS_ENABLED", "false");
+            }
+            if (copy.path("kind").asText().equals("ConfigMap") && name.startsWith("artemis-broker")) {
+                ((ObjectNode) copy.path("data")).put("acceptors.xml",
+                        "<acceptors><acceptor name=\"amqp\">tcp://0.0.0.0:5672?protocols=AMQP</acceptor></acceptors>");
+            }
+            plain.add(copy);
+        }
+        plain.add(YAML.readTree("{kind: Secret, metadata: {name: eventual-payment}, stringData: {QUARKUS_DATASOURCE_PASSWORD: x}}"));
+        assertThat(new ManifestRules(plain, PROD_SECRETS, PROD_CONFIG_MAPS).productionIsEncrypted())
+                .contains("eventual-config: EVENTUAL_BROKER_TLS_ENABLED must be true",
+                        "artemis-broker: acceptor without TLS: tcp://0.0.0.0:5672?protocols=AMQP",
+                        "Secret eventual-payment: production Secrets are created in the cluster, not committed");
     }
 
     private static ManifestRules broken(java.util.function.UnaryOperator<JsonNode> change) throws Exception {
@@ -170,7 +259,7 @@ class DeployManifestsTest {
                 documents.add(changed);
             }
         }
-        return new ManifestRules(documents, Set.of());
+        return new ManifestRules(documents, Set.of(), Set.of());
     }
 
     private static boolean kind(JsonNode d, String kind, String name) {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,14 +20,19 @@ import io.eventual.event.EventType;
  */
 final class ManifestRules {
 
+    private static final Pattern CREDENTIAL = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|CREDENTIAL).*");
+
     private final List<JsonNode> documents;
     private final Set<String> externalSecrets;
+    private final Set<String> externalConfigMaps;
 
-    ManifestRules(List<JsonNode> documents, Set<String> externalSecrets) {
+    ManifestRules(List<JsonNode> documents, Set<String> externalSecrets, Set<String> externalConfigMaps) {
         this.documents = documents;
         this.externalSecrets = externalSecrets;
+        this.externalConfigMaps = externalConfigMaps;
     }
 
+    /** The rules every overlay keeps; production keeps {@link #productionIsEncrypted()} too. */
     List<String> all() {
         List<String> problems = new ArrayList<>();
         problems.addAll(selectorsMatchPodLabels());
@@ -33,7 +40,89 @@ final class ManifestRules {
         problems.addAll(scaledObjectsMatchTheCatalogue());
         problems.addAll(containersAreHardened());
         problems.addAll(functionsAreScraped());
+        problems.addAll(eachWorkloadUsesOnlyItsOwnSecret());
+        problems.addAll(noCredentialIsALiteral());
         return problems;
+    }
+
+    /**
+     * A function's pods (and the migration Job's) read only their own Secret, eventual-&lt;name&gt;: a compromised
+     * payment pod must not hold the saga's accounts.
+     */
+    List<String> eachWorkloadUsesOnlyItsOwnSecret() {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode workload : kinds("Deployment", "Job")) {
+            String component = workload.at("/spec/template/metadata/labels/app.kubernetes.io~1component").asText();
+            if (!component.equals("function") && !component.equals("migration")) {
+                continue;
+            }
+            String name = workload.at("/metadata/name").asText();
+            String own = name.startsWith("eventual-") ? name : "eventual-" + name;
+            for (String secret : secretsOf(workload)) {
+                if (!secret.equals(own) && !secret.startsWith(own + "-")) {
+                    problems.add(name(workload) + ": uses the Secret " + secret + "; it may use only " + own);
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Credentials come from Secrets: no env var that holds one has a literal value, in any workload. */
+    List<String> noCredentialIsALiteral() {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode workload : kinds("Deployment", "StatefulSet", "Job")) {
+            for (JsonNode container : workload.at("/spec/template/spec/containers")) {
+                for (JsonNode env : container.path("env")) {
+                    if (CREDENTIAL.matcher(env.path("name").asText()).matches() && env.has("value")) {
+                        problems.add(name(workload) + ": " + env.path("name").asText() + " is a literal; take it from a Secret");
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Production: no Secret is rendered (they are created in the cluster, never committed), the broker serves only
+     * AMQPS, and every function verifies the broker's and the database's certificates.
+     */
+    List<String> productionIsEncrypted() {
+        List<String> problems = new ArrayList<>();
+        kinds("Secret").forEach(secret -> problems.add(name(secret) + ": production Secrets are created in the cluster, not committed"));
+        JsonNode config = kinds("ConfigMap").stream().filter(c -> c.at("/metadata/name").asText().startsWith("eventual-config"))
+                .findFirst().orElse(null);
+        if (config == null || !config.at("/data/EVENTUAL_BROKER_TLS_ENABLED").asText().equals("true")) {
+            problems.add("eventual-config: EVENTUAL_BROKER_TLS_ENABLED must be true");
+        }
+        if (config == null || !config.at("/data/QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_SSL_MODE").asText().equals("verify-full")) {
+            problems.add("eventual-config: QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_SSL_MODE must be verify-full");
+        }
+        for (JsonNode broker : kinds("ConfigMap")) {
+            if (!broker.at("/metadata/name").asText().startsWith("artemis-broker")) {
+                continue;
+            }
+            Matcher acceptors = Pattern.compile("<acceptor [^>]*>([^<]*)</acceptor>").matcher(broker.at("/data/acceptors.xml").asText());
+            boolean any = false;
+            while (acceptors.find()) {
+                any = true;
+                if (!acceptors.group(1).contains("sslEnabled=true")) {
+                    problems.add("artemis-broker: acceptor without TLS: " + acceptors.group(1));
+                }
+            }
+            if (!any) {
+                problems.add("artemis-broker: acceptors.xml declares no acceptor");
+            }
+        }
+        return problems;
+    }
+
+    private static Set<String> secretsOf(JsonNode workload) {
+        Set<String> secrets = new TreeSet<>();
+        workload.findValues("secretKeyRef").forEach(ref -> secrets.add(ref.path("name").asText()));
+        workload.findValues("secretRef").forEach(ref -> secrets.add(ref.path("name").asText()));
+        workload.findValues("secret").forEach(volume -> secrets.add(volume.has("secretName")
+                ? volume.path("secretName").asText() : volume.path("name").asText()));
+        return secrets;
     }
 
     /** Prometheus finds every function through its pod annotations, on the port that serves /q/metrics. */
@@ -77,12 +166,14 @@ final class ManifestRules {
     List<String> referencedSecretsAndConfigMapsExist() {
         Set<String> secrets = names("Secret");
         secrets.addAll(externalSecrets);
+        kinds("Certificate").forEach(c -> secrets.add(c.at("/spec/secretName").asText()));
         Set<String> configMaps = names("ConfigMap");
+        configMaps.addAll(externalConfigMaps);
         List<String> problems = new ArrayList<>();
-        for (JsonNode doc : documents) {
-            for (JsonNode ref : doc.findValues("secretKeyRef")) {
-                if (!secrets.contains(ref.path("name").asText())) {
-                    problems.add(name(doc) + ": Secret " + ref.path("name").asText() + " does not exist");
+        for (JsonNode doc : kinds("Deployment", "StatefulSet", "Job")) {
+            for (String secret : secretsOf(doc)) {
+                if (!secrets.contains(secret)) {
+                    problems.add(name(doc) + ": Secret " + secret + " does not exist");
                 }
             }
             for (JsonNode ref : doc.findValues("configMapRef")) {
@@ -90,9 +181,9 @@ final class ManifestRules {
                     problems.add(name(doc) + ": ConfigMap " + ref.path("name").asText() + " does not exist");
                 }
             }
-            for (JsonNode volume : doc.at("/spec/template/spec/volumes")) {
-                if (volume.has("configMap") && !configMaps.contains(volume.at("/configMap/name").asText())) {
-                    problems.add(name(doc) + ": ConfigMap " + volume.at("/configMap/name").asText() + " does not exist");
+            for (JsonNode ref : doc.findValues("configMap")) {
+                if (!configMaps.contains(ref.path("name").asText())) {
+                    problems.add(name(doc) + ": ConfigMap " + ref.path("name").asText() + " does not exist");
                 }
             }
         }
