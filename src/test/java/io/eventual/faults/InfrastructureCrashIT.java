@@ -44,6 +44,8 @@ class InfrastructureCrashIT {
         Map<String, String> infrastructure = Map.of(
                 "eventual.broker.host", "localhost",
                 "eventual.broker.port", Integer.toString(amqpPort),
+                "eventual.broker.username", "eventual",
+                "eventual.broker.password", "eventual",
                 "quarkus.datasource.username", "postgres",
                 "quarkus.datasource.password", "postgres",
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/eventual",

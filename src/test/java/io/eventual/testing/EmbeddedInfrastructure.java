@@ -1,6 +1,8 @@
 package io.eventual.testing;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.eventual.local.LocalInfrastructure;
@@ -14,13 +16,24 @@ public class EmbeddedInfrastructure implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         try {
-            infrastructure = LocalInfrastructure.start(Files.createTempDirectory("eventual-test"), 0, 0);
-            Map<String, String> config = infrastructure.config();
+            Path directory = Files.createTempDirectory("eventual-test");
+            infrastructure = LocalInfrastructure.start(directory, 0, 0, serverTls(directory));
+            Map<String, String> config = new LinkedHashMap<>(infrastructure.config());
+            clientTls(config);
             System.setProperty("test.amqp-port", Integer.toString(infrastructure.amqpPort()));
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded broker and database", e);
         }
+    }
+
+    /** The servers' TLS identity; none: plain AMQP and PostgreSQL. */
+    protected LocalInfrastructure.ServerTls serverTls(Path directory) throws Exception {
+        return null;
+    }
+
+    /** Adds to {@code config} what the application needs to verify the servers' certificates. */
+    protected void clientTls(Map<String, String> config) {
     }
 
     @Override
