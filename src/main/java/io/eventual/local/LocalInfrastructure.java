@@ -108,6 +108,9 @@ public final class LocalInfrastructure implements AutoCloseable {
         config.put("eventual.broker.port", Integer.toString(amqpPort));
         config.put("eventual.broker.username", "eventual");
         config.put("eventual.broker.password", "eventual");
+        // The console's broker figures and pausing at the broker: the operator's account.
+        config.put("eventual.management.username", BrokerAccess.OPERATOR);
+        config.put("eventual.management.password", BrokerAccess.OPERATOR);
         config.put("quarkus.datasource.username", "postgres");
         config.put("quarkus.datasource.password", "postgres");
         config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/" + DATABASE);

@@ -137,13 +137,20 @@ public class Broker {
         if (client != null) {
             return;
         }
-        AmqpClientOptions options = new AmqpClientOptions()
-                .setHost(config.host())
-                .setPort(config.port())
-                .setConnectTimeout(5_000)
+        AmqpClientOptions options = options(config)
                 .setContainerId("eventual-" + ProcessHandle.current().pid());
         config.username().ifPresent(options::setUsername);
         config.password().ifPresent(options::setPassword);
+        client = AmqpClient.create(vertx, options);
+        connect();
+    }
+
+    /** Where the broker is and how to reach it (TLS included), without the account. */
+    static AmqpClientOptions options(MessagingConfig.Broker config) {
+        AmqpClientOptions options = new AmqpClientOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setConnectTimeout(5_000);
         if (config.tls().enabled()) {
             options.setSsl(true);
             config.tls().trustCerts().ifPresent(certs -> {
@@ -155,8 +162,7 @@ public class Broker {
                 options.setHostnameVerificationAlgorithm("HTTPS");
             }
         }
-        client = AmqpClient.create(vertx, options);
-        connect();
+        return options;
     }
 
     public boolean isConnected() {

@@ -23,6 +23,18 @@ public interface MessagingConfig {
 
     Consumer consumer();
 
+    /**
+     * The broker account of the operator console (queue depth, consumers, pausing a function's queues at the broker):
+     * the operator's, given only to the process that serves the console (the trigger). Absent: no broker figures.
+     */
+    Management management();
+
+    interface Management {
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
     /** Services outside eventual. */
     Producers producers();
 

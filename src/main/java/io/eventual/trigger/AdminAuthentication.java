@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Guards {@code /admin}: HTTP basic ({@code eventual.admin.username}/{@code password}) or a bearer token
+ * Guards {@code /admin} and the console ({@code /console}): HTTP basic ({@code eventual.admin.username}/{@code password}) or a bearer token
  * ({@code eventual.admin.token}). Nothing is configured by default outside dev and test, so a production deployment
  * has no admin API until it is given a secret. Every other endpoint needs no credentials.
  */
@@ -27,7 +27,7 @@ public class AdminAuthentication {
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!path.equals("/admin") && !path.startsWith("/admin/")) {
+        if (!path.equals("/admin") && !path.startsWith("/admin/") && !path.equals("/console")) {
             return Optional.empty();
         }
         if (config.password().isEmpty() && config.token().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.eventual.trigger;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,17 +15,24 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import io.eventual.messaging.BrokerQueues;
 import io.eventual.messaging.FunctionRunner;
+import io.smallrye.mutiny.Uni;
 
-/** Admin: which functions this process runs, and pausing or resuming their consumers (e.g. for maintenance). */
+/**
+ * Admin: which functions this process runs, pausing or resuming their consumers in this process, and their queues at
+ * the broker (depth, consumers, pausing them for every replica).
+ */
 @Path("/admin/functions")
 @Produces(MediaType.APPLICATION_JSON)
 public class FunctionResource {
 
     private final FunctionRunner runner;
+    private final BrokerQueues queues;
 
-    FunctionResource(FunctionRunner runner) {
+    FunctionResource(FunctionRunner runner, BrokerQueues queues) {
         this.runner = runner;
+        this.queues = queues;
     }
 
     @Operation(summary = "Functions of this process", description = "Known and running.")
@@ -49,6 +57,30 @@ public class FunctionResource {
         known(name);
         runner.resume(name);
         return Response.noContent().build();
+    }
+
+    @Operation(summary = "A function's queues at the broker", description = "Messages waiting, consumers and paused, per queue it reads (needs eventual.management.*).")
+    @GET
+    @Path("/{name}/queues")
+    public Uni<List<BrokerQueues.QueueState>> queues(@PathParam("name") String name) {
+        known(name);
+        return queues.of(name);
+    }
+
+    @Operation(summary = "Pause a function's queues at the broker", description = "Every replica stops receiving; its events wait.")
+    @POST
+    @Path("/{name}/queues/pause")
+    public Uni<Response> pauseQueues(@PathParam("name") String name) {
+        known(name);
+        return queues.pause(name, true).replaceWith(Response.noContent().build());
+    }
+
+    @Operation(summary = "Resume a function's queues at the broker")
+    @POST
+    @Path("/{name}/queues/resume")
+    public Uni<Response> resumeQueues(@PathParam("name") String name) {
+        known(name);
+        return queues.pause(name, false).replaceWith(Response.noContent().build());
     }
 
     private void known(String name) {

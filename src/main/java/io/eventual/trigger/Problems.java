@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.eventual.event.InvalidEventException;
+import io.eventual.messaging.BrokerQueues;
 
 /** Every HTTP error as an RFC 9457 problem document ({@code application/problem+json}). */
 public class Problems {
@@ -36,6 +37,11 @@ public class Problems {
         Map<String, Object> problem = problem(403, "Forbidden", e.getMessage());
         problem.put("field", "type");
         return response(problem);
+    }
+
+    @ServerExceptionMapper
+    public Response managementNotConfigured(BrokerQueues.NotConfigured e) {
+        return response(problem(503, "Service Unavailable", e.getMessage()));
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,171 @@
+package io.eventual.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.message.Message;
+
+import io.eventual.event.EventType;
+import io.smallrye.mutiny.Uni;
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpSender;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+
+/**
+ * The broker's view of a function's queues — messages waiting, consumers attached, paused or not — and pausing them
+ * at the broker (every replica stops receiving; messages wait), through Artemis management messages. It logs in with
+ * the management account ({@code eventual.management.*}, the operator's), which only the process serving the console
+ * needs; the functions' own accounts may not manage the broker.
+ */
+@ApplicationScoped
+public class BrokerQueues {
+
+    private static final String MANAGEMENT = "activemq.management";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** One queue of a function, as the broker sees it now. */
+    public record QueueState(String queue, String type, long messages, int consumers, boolean paused) {
+    }
+
+    /** The console asked for the broker's view, but no management account is configured. */
+    public static class NotConfigured extends RuntimeException {
+        NotConfigured() {
+            super("broker management is not configured: set eventual.management.username and eventual.management.password");
+        }
+    }
+
+    private final Vertx vertx;
+    private final MessagingConfig config;
+    private final Map<String, Promise<AmqpMessage>> replies = new ConcurrentHashMap<>();
+    private volatile Future<Session> session;
+    private AmqpClient client;
+
+    private record Session(AmqpConnection connection, AmqpSender sender, String replyTo) {
+    }
+
+    BrokerQueues(Vertx vertx, MessagingConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    public boolean configured() {
+        return config.management().username().isPresent();
+    }
+
+    /** The queues {@code function} reads, in catalogue order. */
+    public Uni<List<QueueState>> of(String function) {
+        List<Uni<QueueState>> states = new ArrayList<>();
+        for (EventType type : EventType.values()) {
+            if (type.consumers().contains(function)) {
+                String queue = type.queue(function);
+                states.add(attribute(queue, "messageCount").chain(messages -> attribute(queue, "consumerCount")
+                        .chain(consumers -> attribute(queue, "paused").map(paused -> new QueueState(queue,
+                                type.typeName(), ((Number) messages).longValue(), ((Number) consumers).intValue(),
+                                (Boolean) paused)))));
+            }
+        }
+        return states.isEmpty() ? Uni.createFrom().item(List.of()) : Uni.join().all(states).andFailFast();
+    }
+
+    /** Pauses (or resumes) every queue {@code function} reads, at the broker. */
+    public Uni<Void> pause(String function, boolean pause) {
+        List<Uni<Object>> operations = new ArrayList<>();
+        for (EventType type : EventType.values()) {
+            if (type.consumers().contains(function)) {
+                operations.add(operation(type.queue(function), pause ? "pause" : "resume"));
+            }
+        }
+        return operations.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(operations).andFailFast().replaceWithVoid();
+    }
+
+    private Uni<Object> attribute(String queue, String name) {
+        return request(queue, Map.of("_AMQ_Attribute", name));
+    }
+
+    private Uni<Object> operation(String queue, String name) {
+        return request(queue, Map.of("_AMQ_OperationName", name));
+    }
+
+    /** One management request: the reply's body is a JSON array holding the result, or the error. */
+    private Uni<Object> request(String queue, Map<String, Object> what) {
+        if (!configured()) {
+            return Uni.createFrom().failure(new NotConfigured());
+        }
+        return Uni.createFrom().completionStage(() -> session().compose(s -> {
+            String id = UUID.randomUUID().toString();
+            Promise<AmqpMessage> reply = Promise.promise();
+            replies.put(id, reply);
+            Message request = Message.Factory.create();
+            Map<String, Object> properties = new java.util.HashMap<>(what);
+            properties.put("_AMQ_ResourceName", "queue." + queue);
+            request.setApplicationProperties(new ApplicationProperties(properties));
+            request.setBody(new AmqpValue("[]"));
+            s.sender().send(AmqpMessage.create(request).address(MANAGEMENT).id(id).correlationId(id)
+                    .replyTo(s.replyTo()).build());
+            return reply.future().eventually(() -> {
+                replies.remove(id);
+                return Future.succeededFuture();
+            });
+        }).toCompletionStage()).ifNoItem().after(TIMEOUT).fail().map(reply -> {
+            Object body = reply.unwrap().getBody() instanceof AmqpValue value ? value.getValue() : null;
+            JsonArray result = body == null ? new JsonArray() : new JsonArray(String.valueOf(body)); // void: no body
+            if (!Boolean.TRUE.equals(reply.applicationProperties().getValue("_AMQ_OperationSucceeded"))) {
+                throw new IllegalStateException("the broker refused " + what + " on " + queue + ": " + result);
+            }
+            return result.isEmpty() ? null : result.getValue(0);
+        });
+    }
+
+    private synchronized Future<Session> session() {
+        if (session == null || session.failed()) {
+            AmqpClientOptions options = Broker.options(config.broker());
+            config.management().username().ifPresent(options::setUsername);
+            config.management().password().ifPresent(options::setPassword);
+            if (client == null) {
+                client = AmqpClient.create(vertx, options);
+            }
+            session = client.connect().compose(connection -> {
+                connection.closeFuture().onComplete(closed -> forget());
+                return connection.createSender(MANAGEMENT).compose(sender -> connection.createDynamicReceiver()
+                        .map(receiver -> {
+                            receiver.handler(this::answered);
+                            return new Session(connection, sender, receiver.address());
+                        }));
+            });
+        }
+        return session;
+    }
+
+    private void answered(AmqpMessage reply) {
+        Promise<AmqpMessage> waiting = reply.correlationId() == null ? null : replies.get(String.valueOf(reply.correlationId()));
+        if (waiting != null) {
+            waiting.tryComplete(reply);
+        }
+    }
+
+    private synchronized void forget() {
+        session = null;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
