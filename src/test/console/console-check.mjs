@@ -1,0 +1,81 @@
+// Drives the operator console in Debian's chromium as an operator would, by keyboard and mouse, and fails on the
+// first thing that does not happen. Run by ConsoleBrowserTest, which prepares the data and passes:
+//   BASE_URL, ADMIN_USER, ADMIN_PASSWORD, CUSTOMER (two orders placed for it), DEAD_ORDER (its payment.processed is a
+//   dead letter that redriving resolves), JUNK_ORDER (a dead letter to discard), SCREENSHOTS (a directory).
+import { chromium } from 'playwright-core';
+
+const env = (name) => { const v = process.env[name]; if (!v) throw new Error(`${name} is not set`); return v; };
+const base = env('BASE_URL');
+const shots = env('SCREENSHOTS');
+const timeout = 20000;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+try {
+  const context = await browser.newContext({
+    httpCredentials: { username: env('ADMIN_USER'), password: env('ADMIN_PASSWORD') },
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+
+  // Orders: find this customer's orders with the filter (keyboard only), watch them complete, open one.
+  await page.goto(`${base}/console#/orders`);
+  await page.getByLabel('Customer').fill(env('CUSTOMER'));
+  await page.getByLabel('Customer').press('Enter');
+  const rows = page.locator('tr[data-order]');
+  await rows.nth(1).waitFor();
+  if (await rows.count() !== 2) throw new Error(`expected 2 orders of ${env('CUSTOMER')}, saw ${await rows.count()}`);
+  await page.locator('tr[data-order] td.status', { hasText: 'COMPLETED' }).nth(1).waitFor(); // live status
+  await page.screenshot({ path: `${shots}/orders-1280.png`, fullPage: true });
+  await rows.first().getByRole('link').click();
+  await page.locator('#order-status', { hasText: 'COMPLETED' }).waitFor();
+  await page.getByRole('heading', { name: 'Timeline', exact: true }).waitFor();
+  await page.locator('td', { hasText: 'order.completed' }).first().waitFor();
+  await page.screenshot({ path: `${shots}/order-1280.png`, fullPage: true });
+
+  // Dead letters: redrive one by clicking, discard another by selecting it; both rows disappear.
+  await page.getByRole('link', { name: 'Dead letters' }).click();
+  const redrive = page.locator('tr[data-dead-letter]', { hasText: env('DEAD_ORDER') });
+  const junk = page.locator('tr[data-dead-letter]', { hasText: env('JUNK_ORDER') });
+  await redrive.waitFor();
+  await junk.waitFor();
+  await page.screenshot({ path: `${shots}/dead-letters-1280.png`, fullPage: true });
+  await redrive.getByRole('button', { name: 'Redrive' }).click();
+  await redrive.waitFor({ state: 'detached' });
+  await junk.getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Discard selected' }).click();
+  await junk.waitFor({ state: 'detached' });
+
+  // Functions: pause shipping at the broker, then resume it.
+  await page.getByRole('link', { name: 'Functions' }).click();
+  const shipping = page.locator('section[data-function=shipping]');
+  await shipping.getByRole('button', { name: 'Pause shipping' }).click();
+  await shipping.getByRole('heading', { name: /shipping \(paused\)/ }).waitFor();
+  await page.screenshot({ path: `${shots}/functions-paused-1280.png`, fullPage: true });
+  await shipping.getByRole('button', { name: 'Resume shipping' }).click();
+  await shipping.getByRole('button', { name: 'Pause shipping' }).waitFor();
+
+  await page.getByRole('link', { name: 'System' }).click();
+  await page.locator('#outbox').waitFor();
+
+  // Phone width: every view fits without scrolling the page sideways (tables scroll in their box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const section of ['orders', 'dead-letters', 'functions', 'system']) {
+    await page.goto(`${base}/console#/${section}`);
+    await page.locator('main h1').waitFor();
+    await page.waitForTimeout(300);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > 392) throw new Error(`${section} is ${wide} px wide at phone width`);
+    await page.screenshot({ path: `${shots}/${section}-390.png`, fullPage: true });
+  }
+  if (problems.length) throw new Error(`script errors on the page: ${problems.join('; ')}`);
+  console.log('console check: OK');
+} finally {
+  await browser.close();
+}
