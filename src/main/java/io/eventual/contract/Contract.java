@@ -155,12 +155,21 @@ public class Contract {
                 .put("cloudEvents:id", "3f0c1b7e-5a55-4f0e-9d8e-0c1f6f0a2b11")
                 .put("cloudEvents:source", "/eventual/" + type.emitter())
                 .put("cloudEvents:type", type.typeName())
-                .put("cloudEvents:subject", sample(type, type.schemaVersion()).path("orderId").asText())
+                .put("cloudEvents:subject", subject(type))
                 .put("cloudEvents:time", "2026-11-27T09:00:00Z")
                 .put("cloudEvents:" + EventCodec.SCHEMA_VERSION, type.schemaVersion());
         example.set("payload", sample(type, type.schemaVersion()));
         message.putObject("bindings").putObject("amqp1");
         return message;
+    }
+
+    /** The subject of the sample: the stream its data belongs to (an order, a SKU, a customer). */
+    private String subject(EventType type) {
+        try {
+            return mapper.treeToValue(sample(type, type.schemaVersion()), type.dataClass()).subject();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the sample of " + type + " cannot be read", e);
+        }
     }
 
     private ObjectNode cloudEventsTrait() {
@@ -182,7 +191,8 @@ public class Contract {
                 .put("description", "Unique per source; consumers deduplicate on it.");
         properties.putObject("cloudEvents:source").put("type", "string").put("format", "uri-reference");
         properties.putObject("cloudEvents:type").put("type", "string").put("description", "The catalogued type, also the address.");
-        properties.putObject("cloudEvents:subject").put("type", "string").put("description", "The order id; equals data.orderId.");
+        properties.putObject("cloudEvents:subject").put("type", "string").put("description",
+                "The stream: the order id (data.orderId), sku:<sku> for stock, customer:<id> for credit.");
         properties.putObject("cloudEvents:time").put("type", "string").put("format", "date-time")
                 .put("description", "An AMQP timestamp or an RFC 3339 string.");
         ObjectNode version = properties.putObject("cloudEvents:" + EventCodec.SCHEMA_VERSION);

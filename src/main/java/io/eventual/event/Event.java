@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
- * A CloudEvent 1.0 of a catalogued type. {@code subject} is the order id; {@code correlationId} is shared by every
+ * A CloudEvent 1.0 of a catalogued type. {@code subject} is its stream: the order id for an order's events; {@code correlationId} is shared by every
  * event of one order's flow; {@code causationId} is the id of the event this one answers; {@code priority} is the
  * order's, inherited by everything it causes.
  */
@@ -41,7 +41,7 @@ public record Event(
     private static Event create(String id, String source, EventData data, String correlationId, String causationId,
             Priority priority) {
         EventType type = EventType.ofData(data);
-        return new Event(id, type, source, data.orderId(), now(), type.schemaVersion(), correlationId, causationId,
+        return new Event(id, type, source, data.subject(), now(), type.schemaVersion(), correlationId, causationId,
                 priority, data);
     }
 

@@ -210,11 +210,11 @@ public class EventCodec {
         int schemaVersion = schemaVersion(attribute.apply(SCHEMA_VERSION), type);
         EventData payload = readData(type, schemaVersion, data);
         String subject = attribute.apply("subject");
-        if (subject != null && !subject.equals(payload.orderId())) {
-            throw new InvalidEventException("subject", "must equal data.orderId");
+        if (subject != null && !subject.equals(payload.subject())) {
+            throw new InvalidEventException("subject", "must be " + payload.subject() + " (from the data)");
         }
         String correlationId = attribute.apply(CORRELATION_ID);
-        return new Event(id, type, source, payload.orderId(), time(attribute.apply("time")), schemaVersion,
+        return new Event(id, type, source, payload.subject(), time(attribute.apply("time")), schemaVersion,
                 correlationId == null || correlationId.isBlank() ? id : correlationId, attribute.apply(CAUSATION_ID),
                 Priority.parse(attribute.apply(PRIORITY)), payload);
     }

@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
 
 import io.eventual.inventory.InventoryFailed;
 import io.eventual.inventory.InventoryReleased;
+import io.eventual.inventory.AdjustStock;
 import io.eventual.inventory.InventoryReserved;
+import io.eventual.inventory.Restock;
 import io.eventual.inventory.ReleaseInventory;
 import io.eventual.inventory.ReserveInventory;
 import io.eventual.payment.PaymentFailed;
@@ -17,6 +19,7 @@ import io.eventual.payment.PaymentProcessed;
 import io.eventual.payment.PaymentRefunded;
 import io.eventual.payment.ProcessPayment;
 import io.eventual.payment.RefundPayment;
+import io.eventual.payment.SetCreditLimit;
 import io.eventual.saga.OrderCancelled;
 import io.eventual.saga.OrderCompleted;
 import io.eventual.saga.OrderPlaced;
@@ -31,7 +34,7 @@ import io.eventual.shipping.ShippingFailed;
  * each consumer reads it from a durable queue of its own. Facts are past tense, requests imperative.
  */
 public enum EventType {
-    ORDER_PLACED("order.placed", OrderPlaced.class, "a customer placed an order", Emitters.TRIGGER, "saga"),
+    ORDER_PLACED("order.placed", OrderPlaced.class, "a customer placed an order", Emitters.TRIGGER, true, "saga"),
     ORDER_COMPLETED("order.completed", OrderCompleted.class, "the order is paid, reserved and shipped", "saga"),
     ORDER_CANCELLED("order.cancelled", OrderCancelled.class, "the order was cancelled; every step done was undone", "saga"),
 
@@ -49,7 +52,12 @@ public enum EventType {
 
     SHIPPING_SCHEDULE("shipping.schedule", ScheduleShipment.class, "schedule the order's shipment", "saga", "shipping"),
     SHIPPING_SCHEDULED("shipping.scheduled", ShipmentScheduled.class, "the shipment is scheduled", "shipping", "saga"),
-    SHIPPING_FAILED("shipping.failed", ShippingFailed.class, "the shipment cannot be scheduled", "shipping", "saga");
+    SHIPPING_FAILED("shipping.failed", ShippingFailed.class, "the shipment cannot be scheduled", "shipping", "saga"),
+
+    INVENTORY_RESTOCK("inventory.restock", Restock.class, "more of a SKU arrived", Emitters.TRIGGER, true, "inventory"),
+    INVENTORY_ADJUST("inventory.adjust", AdjustStock.class, "correct a SKU's stock", Emitters.TRIGGER, true, "inventory"),
+    PAYMENT_SET_CREDIT_LIMIT("payment.set-credit-limit", SetCreditLimit.class, "set a customer's credit limit",
+            Emitters.TRIGGER, false, "payment");
 
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));
@@ -62,13 +70,20 @@ public enum EventType {
 
     private final String summary;
     private final String emitter;
+    private final boolean inbound;
     private final List<String> consumers;
 
     EventType(String typeName, Class<? extends EventData> dataClass, String summary, String emitter, String... consumers) {
+        this(typeName, dataClass, summary, emitter, false, consumers);
+    }
+
+    EventType(String typeName, Class<? extends EventData> dataClass, String summary, String emitter, boolean inbound,
+            String... consumers) {
         this.typeName = typeName;
         this.dataClass = dataClass;
         this.summary = summary;
         this.emitter = emitter;
+        this.inbound = inbound;
         this.consumers = List.of(consumers);
     }
 
@@ -82,9 +97,17 @@ public enum EventType {
         return emitter;
     }
 
-    /** Whether services outside eventual publish this type too (to start a flow); the others are eventual's own. */
+    /**
+     * Whether services outside eventual may publish this type too (a shop placing orders, a warehouse restocking); the
+     * others are eventual's own, or the admin API's (credit limits).
+     */
     public boolean inbound() {
-        return emitter.equals(Emitters.TRIGGER);
+        return inbound;
+    }
+
+    /** Whether this type belongs to an order's flow (its subject is an order id), as opposed to stock or credit. */
+    public boolean aboutOrders() {
+        return OrderEvent.class.isAssignableFrom(dataClass);
     }
 
     /** Emitters with a role beyond their name. */

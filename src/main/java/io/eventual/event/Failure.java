@@ -1,6 +1,6 @@
 package io.eventual.event;
 
 /** A reply that says a step did not happen, and why. */
-public interface Failure extends EventData {
+public interface Failure extends OrderEvent {
     String reason();
 }

@@ -1,7 +1,9 @@
 package io.eventual.event;
 
 import io.eventual.inventory.InventoryFailed;
+import io.eventual.inventory.AdjustStock;
 import io.eventual.inventory.InventoryReleased;
+import io.eventual.inventory.Restock;
 import io.eventual.inventory.InventoryReserved;
 import io.eventual.inventory.ReleaseInventory;
 import io.eventual.inventory.ReserveInventory;
@@ -10,6 +12,7 @@ import io.eventual.payment.PaymentProcessed;
 import io.eventual.payment.PaymentRefunded;
 import io.eventual.payment.ProcessPayment;
 import io.eventual.payment.RefundPayment;
+import io.eventual.payment.SetCreditLimit;
 import io.eventual.projection.OrderSummary;
 import io.eventual.saga.HistoryEntry;
 import io.eventual.saga.LineItem;
@@ -30,6 +33,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ProcessPayment.class, PaymentProcessed.class, PaymentFailed.class, RefundPayment.class, PaymentRefunded.class,
         ReserveInventory.class, InventoryReserved.class, InventoryFailed.class, ReleaseInventory.class,
         InventoryReleased.class, ScheduleShipment.class, ShipmentScheduled.class, ShippingFailed.class,
+        Restock.class, AdjustStock.class, SetCreditLimit.class,
         Money.class, Address.class, ItemQuantity.class, HistoryEntry.class, OrderSummary.class })
 public final class SerializedTypes {
 

@@ -1,7 +1,9 @@
 package io.eventual.inventory;
 
+import static io.eventual.event.EventType.INVENTORY_ADJUST;
 import static io.eventual.event.EventType.INVENTORY_RELEASE;
 import static io.eventual.event.EventType.INVENTORY_RESERVE;
+import static io.eventual.event.EventType.INVENTORY_RESTOCK;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,12 +28,13 @@ import io.eventual.event.ItemQuantity;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.RejectedEventException;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Reserves all lines of an order or none, and releases them again. */
+/** Reserves all lines of an order or none, and releases them again; takes in restocks and stock adjustments. */
 @ApplicationScoped
 public class InventoryFunction implements EventFunction {
 
@@ -53,7 +56,9 @@ public class InventoryFunction implements EventFunction {
 
     @Override
     public Map<EventType, EventHandler> handlers() {
-        return Map.of(INVENTORY_RESERVE, this::reserve, INVENTORY_RELEASE, this::release);
+        return Map.of(INVENTORY_RESERVE, this::reserve, INVENTORY_RELEASE, this::release,
+                INVENTORY_RESTOCK, event -> change(((Restock) event.data()).sku(), ((Restock) event.data()).quantity()),
+                INVENTORY_ADJUST, event -> change(((AdjustStock) event.data()).sku(), ((AdjustStock) event.data()).delta()));
     }
 
     void seed(@Observes StartupEvent ignored, InventoryConfig config, MessagingConfig messaging, Pool pool) {
@@ -65,6 +70,25 @@ public class InventoryFunction implements EventFunction {
         pool.preparedQuery("insert into inventory_stock (sku, available, reserved, version) values ($1, $2, 0, 0) "
                 + "on conflict (sku) do nothing").executeBatch(rows).await().indefinitely();
         LOG.infof("initial stock for %d SKU(s) ensured", rows.size());
+    }
+
+    /** Adds {@code delta} to what can be promised of {@code sku} (a new SKU starts at zero); never below zero. */
+    private Uni<List<Event>> change(String sku, int delta) {
+        return StockItem.locked(List.of(sku)).chain(found -> {
+            StockItem item = found.isEmpty() ? new StockItem() : found.get(0);
+            int available = (found.isEmpty() ? 0 : item.available) + delta;
+            if (available < 0) {
+                throw new RejectedEventException("would leave " + sku + " with " + available + " available");
+            }
+            LOG.infof("%s: %+d, %d available", sku, delta, available);
+            if (found.isEmpty()) {
+                item.sku = sku;
+                item.available = available;
+                return item.persist().replaceWith(List.<Event> of());
+            }
+            item.available = available;
+            return Uni.createFrom().item(List.<Event> of());
+        });
     }
 
     Uni<List<Event>> reserve(Event event) {

@@ -3,8 +3,8 @@ package io.eventual.inventory;
 import jakarta.validation.constraints.NotBlank;
 
 import io.eventual.event.Identifier;
-import io.eventual.event.EventData;
+import io.eventual.event.OrderEvent;
 
 /** {@code inventory.release}: put the order's reserved stock back. */
-public record ReleaseInventory(@Identifier String orderId, @NotBlank String reason) implements EventData {
+public record ReleaseInventory(@Identifier String orderId, @NotBlank String reason) implements OrderEvent {
 }

@@ -43,7 +43,7 @@ public interface MessagingConfig {
          * The types outside services may publish, over HTTP ({@code POST /events}) and AMQP (the broker's
          * {@code producer} role); the others are eventual's own conversation. The catalogue's inbound types by default.
          */
-        @WithDefault("order.placed")
+        @WithDefault("order.placed,inventory.restock,inventory.adjust")
         Set<String> types();
     }
 

@@ -2,6 +2,7 @@ package io.eventual.payment;
 
 import static io.eventual.event.EventType.PAYMENT_PROCESS;
 import static io.eventual.event.EventType.PAYMENT_REFUND;
+import static io.eventual.event.EventType.PAYMENT_SET_CREDIT_LIMIT;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.smallrye.mutiny.Uni;
 
-/** Charges orders against each customer's credit and refunds them. One ledger line per order. */
+/** Charges orders against each customer's credit and refunds them (one ledger line per order); sets credit limits. */
 @ApplicationScoped
 public class PaymentFunction implements EventFunction {
 
@@ -38,7 +39,16 @@ public class PaymentFunction implements EventFunction {
 
     @Override
     public Map<EventType, EventHandler> handlers() {
-        return Map.of(PAYMENT_PROCESS, this::charge, PAYMENT_REFUND, this::refund);
+        return Map.of(PAYMENT_PROCESS, this::charge, PAYMENT_REFUND, this::refund, PAYMENT_SET_CREDIT_LIMIT, this::setLimit);
+    }
+
+    /** The customer's limit in the currency from now on; what is charged stays charged. */
+    Uni<List<Event>> setLimit(Event event) {
+        SetCreditLimit change = (SetCreditLimit) event.data();
+        return CreditAccount.open(change.customerId(), change.currency(), change.limit()).map(account -> {
+            account.creditLimit = change.limit();
+            return List.<Event> of();
+        });
     }
 
     Uni<List<Event>> charge(Event event) {

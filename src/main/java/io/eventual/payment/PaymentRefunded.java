@@ -4,9 +4,9 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import io.eventual.event.Identifier;
-import io.eventual.event.EventData;
+import io.eventual.event.OrderEvent;
 import io.eventual.event.Money;
 
 /** {@code payment.refunded}: the charge is returned to the customer's credit (zero when nothing was charged). */
-public record PaymentRefunded(@Identifier String orderId, @NotNull @Valid Money amount) implements EventData {
+public record PaymentRefunded(@Identifier String orderId, @NotNull @Valid Money amount) implements OrderEvent {
 }

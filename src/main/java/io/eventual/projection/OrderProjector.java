@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.eventual.event.EventType;
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.Outage;
 import io.eventual.store.EventStore;
@@ -121,15 +122,22 @@ public class OrderProjector {
                     if (events.isEmpty()) {
                         return Uni.createFrom().item(position);
                     }
-                    List<String> ids = events.stream().map(StoredEvent::streamId).distinct().toList();
+                    // Only an order's events make an order; stock, credit and uncatalogued events pass by.
+                    List<StoredEvent> orders = events.stream().filter(e -> EventType.of(e.type())
+                            .filter(EventType::aboutOrders).isPresent()).toList();
+                    GlobalPosition last = events.get(events.size() - 1).global();
+                    if (orders.isEmpty()) {
+                        return Uni.createFrom().item(last);
+                    }
+                    List<String> ids = orders.stream().map(StoredEvent::streamId).distinct().toList();
                     return load(conn, ids).chain(current -> {
                         Map<String, OrderSummary> changed = new LinkedHashMap<>();
-                        for (StoredEvent event : events) {
+                        for (StoredEvent event : orders) {
                             OrderSummary before = changed.getOrDefault(event.streamId(),
                                     current.getOrDefault(event.streamId(), fold.initial(event.streamId())));
                             changed.put(event.streamId(), fold.apply(before, event));
                         }
-                        return save(conn, changed.values()).replaceWith(events.get(events.size() - 1).global());
+                        return save(conn, changed.values()).replaceWith(last);
                     });
                 });
     }

@@ -4,10 +4,10 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import io.eventual.event.Identifier;
-import io.eventual.event.EventData;
+import io.eventual.event.OrderEvent;
 import io.eventual.event.Money;
 
 /** {@code order.completed}: paid, reserved and shipped. */
 public record OrderCompleted(@Identifier String orderId, @Identifier String customerId, @NotNull @Valid Money total)
-        implements EventData {
+        implements OrderEvent {
 }

@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Size;
 import io.eventual.event.Identifier;
 import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
-import io.eventual.event.EventData;
+import io.eventual.event.OrderEvent;
 import io.eventual.event.ItemQuantity;
 import io.eventual.event.Money;
 
@@ -23,7 +23,7 @@ public record OrderPlaced(
         @NotEmpty @Size(max = 100) List<@Valid @NotNull LineItem> items,
         @NotNull @CurrencyCode String currency,
         @NotNull @Valid Address shippingAddress,
-        @NotNull BigDecimal total) implements EventData {
+        @NotNull BigDecimal total) implements OrderEvent {
 
     public static BigDecimal totalOf(List<LineItem> items) {
         return items.stream().map(LineItem::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);

@@ -8,12 +8,12 @@ import jakarta.validation.constraints.NotNull;
 
 import io.eventual.event.Identifier;
 import io.eventual.event.Address;
-import io.eventual.event.EventData;
+import io.eventual.event.OrderEvent;
 import io.eventual.event.ItemQuantity;
 
 /** {@code shipping.schedule}: book a shipment of the order's items to its address. */
 public record ScheduleShipment(
         @Identifier String orderId,
         @NotNull @Valid Address shipTo,
-        @NotEmpty List<@Valid @NotNull ItemQuantity> items) implements EventData {
+        @NotEmpty List<@Valid @NotNull ItemQuantity> items) implements OrderEvent {
 }

@@ -6,9 +6,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import io.eventual.event.Identifier;
-import io.eventual.event.EventData;
+import io.eventual.event.OrderEvent;
 
 /** {@code shipping.scheduled}: a shipment is booked. */
 public record ShipmentScheduled(@Identifier String orderId, @NotBlank String shipmentId, @NotNull LocalDate estimatedDelivery)
-        implements EventData {
+        implements OrderEvent {
 }
