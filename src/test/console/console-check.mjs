@@ -29,8 +29,10 @@ try {
   await page.getByLabel('Customer').fill(env('CUSTOMER'));
   await page.getByLabel('Customer').press('Enter');
   const rows = page.locator('tr[data-order]');
-  await rows.nth(1).waitFor();
-  if (await rows.count() !== 2) throw new Error(`expected 2 orders of ${env('CUSTOMER')}, saw ${await rows.count()}`);
+  // the filtered list: exactly this customer's two orders
+  await page.waitForFunction((customer) => location.hash.includes(customer)
+    && [...document.querySelectorAll('tr[data-order]')].map((r) => r.children[2].textContent).join() === `${customer},${customer}`,
+  env('CUSTOMER'));
   await page.locator('tr[data-order] td.status', { hasText: 'COMPLETED' }).nth(1).waitFor(); // live status
   await page.screenshot({ path: `${shots}/orders-1280.png`, fullPage: true });
   await rows.first().getByRole('link').click();
@@ -61,12 +63,22 @@ try {
   await shipping.getByRole('button', { name: 'Resume shipping' }).click();
   await shipping.getByRole('button', { name: 'Pause shipping' }).waitFor();
 
+  // Stock: restock a SKU through the form and see its level.
+  await page.getByRole('link', { name: 'Stock & credit' }).click();
+  const restock = page.getByRole('form', { name: 'Restock' });
+  await restock.getByLabel('SKU').fill(env('SKU'));
+  await restock.getByLabel('Quantity').fill('7');
+  await restock.getByLabel('Reason').fill('delivery from the console check');
+  await restock.getByRole('button', { name: 'Restock' }).click();
+  await page.locator(`tr[data-sku="${env('SKU')}"] td`, { hasText: /^7$/ }).waitFor();
+  await page.screenshot({ path: `${shots}/stock-1280.png`, fullPage: true });
+
   await page.getByRole('link', { name: 'System' }).click();
   await page.locator('#outbox').waitFor();
 
   // Phone width: every view fits without scrolling the page sideways (tables scroll in their box).
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const section of ['orders', 'dead-letters', 'functions', 'system']) {
+  for (const section of ['orders', 'dead-letters', 'functions', 'stock', 'system']) {
     await page.goto(`${base}/console#/${section}`);
     await page.locator('main h1').waitFor();
     await page.waitForTimeout(300);
@@ -76,6 +88,12 @@ try {
   }
   if (problems.length) throw new Error(`script errors on the page: ${problems.join('; ')}`);
   console.log('console check: OK');
+} catch (error) {
+  for (const page of browser.contexts().flatMap((c) => c.pages())) {
+    await page.screenshot({ path: `${shots}/failure.png`, fullPage: true });
+    console.log(`the page at the failure (${page.url()}): ${await page.locator('main').innerText()}`);
+  }
+  throw error;
 } finally {
   await browser.close();
 }

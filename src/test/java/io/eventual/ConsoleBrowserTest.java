@@ -25,7 +25,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The operator console in a real browser (Debian's chromium, driven by playwright-core from npm): find orders, open
- * one, redrive and discard dead letters by clicking, pause and resume a function, at 1280 px and at phone width.
+ * one, redrive and discard dead letters by clicking, pause and resume a function, restock a SKU, at 1280 px and at
+ * phone width.
  * Screenshots land in target/console/.
  */
 @QuarkusTest
@@ -59,7 +60,7 @@ class ConsoleBrowserTest {
         Path screenshots = Files.createDirectories(Path.of("target/console").toAbsolutePath());
         Node.Run run = Node.node(Path.of("src/test/console"), null, Map.of("BASE_URL", "http://localhost:" + port,
                 "ADMIN_USER", "admin", "ADMIN_PASSWORD", "admin", "CUSTOMER", customer, "DEAD_ORDER", lateOrder,
-                "JUNK_ORDER", junkOrder, "SCREENSHOTS", screenshots.toString(),
+                "JUNK_ORDER", junkOrder, "SKU", "CONSOLE-" + customer, "SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", System.getProperty("console.chromium", "/usr/bin/chromium")), "console-check.mjs");
 
         assertThat(run.output()).as(run.output()).contains("console check: OK");

@@ -34,7 +34,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * payment.set-credit-limit), published through the outbox and applied once by the function that owns the data, and
  * recorded in the event store like every other event; the lists read the functions' tables.
  */
-@Path("/admin")
+@Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class StockAndCreditResource {
 
@@ -61,7 +61,7 @@ public class StockAndCreditResource {
 
     @Operation(summary = "Stock levels", description = "Every SKU: what can still be promised, and what is reserved for orders.")
     @GET
-    @Path("/inventory")
+    @Path("admin/inventory")
     public Uni<List<StockLevel>> stock() {
         return pool.query("select sku, available, reserved from inventory_stock order by sku").execute()
                 .map(rows -> map(rows, row -> new StockLevel(row.getString("sku"), row.getInteger("available"),
@@ -70,7 +70,7 @@ public class StockAndCreditResource {
 
     @Operation(summary = "Restock a SKU", description = "Publishes inventory.restock: {quantity, reason}.")
     @POST
-    @Path("/inventory/{sku}/restock")
+    @Path("admin/inventory/{sku}/restock")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> restock(@PathParam("sku") String sku, byte[] body) {
         return publish(codec.read(body, Restock.class, "", json -> json.put("sku", sku)));
@@ -78,7 +78,7 @@ public class StockAndCreditResource {
 
     @Operation(summary = "Adjust a SKU's stock", description = "Publishes inventory.adjust: {delta, reason}; refused by inventory below zero.")
     @POST
-    @Path("/inventory/{sku}/adjust")
+    @Path("admin/inventory/{sku}/adjust")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> adjust(@PathParam("sku") String sku, byte[] body) {
         return publish(codec.read(body, AdjustStock.class, "", json -> json.put("sku", sku)));
@@ -86,7 +86,7 @@ public class StockAndCreditResource {
 
     @Operation(summary = "Credit accounts", description = "Each customer's limit and what is charged, per currency.")
     @GET
-    @Path("/accounts")
+    @Path("admin/accounts")
     public Uni<List<Account>> accounts(@QueryParam("customerId") String customerId) {
         return pool.preparedQuery("select customer_id, currency, credit_limit, charged from payment_account "
                 + "where $1::text is null or customer_id = $1 order by customer_id, currency").execute(Tuple.of(customerId))
@@ -96,7 +96,7 @@ public class StockAndCreditResource {
 
     @Operation(summary = "Set a credit limit", description = "Publishes payment.set-credit-limit: {currency, limit}.")
     @PUT
-    @Path("/accounts/{customerId}/limit")
+    @Path("admin/accounts/{customerId}/limit")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> limit(@PathParam("customerId") String customerId, byte[] body) {
         return publish(codec.read(body, SetCreditLimit.class, "", json -> json.put("customerId", customerId)));
