@@ -34,6 +34,8 @@ class RetentionTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("eventual.retention.processed-events", "1h", "eventual.retention.idempotency-keys", "1h",
+                    "eventual.retention.ended-sagas", "1h", "eventual.retention.ledger", "1h",
+                    "eventual.retention.dead-letters", "1h",
                     "eventual.retention.interval", "300ms", "eventual.retention.batch-size", "2");
         }
     }
@@ -62,5 +64,40 @@ class RetentionTest {
                 + "(select event_id from event_store where stream_id = $1)", orderId)).as("the new order's dedupe records").isPositive();
         assertThat(Metrics.scrape().value("eventual_retention_deleted_total", Map.of("table", "processed_event")) - before)
                 .isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void endedOrdersLoseTheirSagaAndLedgerRowsButNotTheirHistory() {
+        Db db = new Db(pool);
+        String old = place(order("otto", "DE", item("SKU-2", 1, "1.00")));
+        awaitStatus(old, "COMPLETED");
+        String recent = place(order("otto", "DE", item("SKU-2", 1, "1.00")));
+        awaitStatus(recent, "COMPLETED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "COMPLETED".equals(
+                db.text("select status from order_view where order_id = $1", old)));
+        // the order ended two hours ago (retention 1 h in this test)
+        db.execute("update saga set updated_at = now() - interval '2 hours' where id = $1", old);
+        db.execute("update payment set updated_at = now() - interval '2 hours' where order_id = $1", old);
+        db.execute("update inventory_reservation set updated_at = now() - interval '2 hours' where order_id = $1", old);
+        db.execute("update shipping_shipment set created_at = now() - interval '2 hours' where order_id = $1", old);
+        db.execute("insert into dead_letter (consumer, queue, event_id, event_type, subject, reason, attempts, attributes, "
+                + "content_type, body, created_at) values ('saga', 'q', $1, 'payment.processed', $1, 'old', 1, '{}', "
+                + "'application/json', '{}', now() - interval '2 hours')", old);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("select count(*) from saga where id = $1", old) == 0
+                && db.count("select count(*) from payment where order_id = $1", old) == 0
+                && db.count("select count(*) from inventory_reservation where order_id = $1", old) == 0
+                && db.count("select count(*) from shipping_shipment where order_id = $1", old) == 0
+                && db.count("select count(*) from dead_letter where event_id = $1", old) == 0);
+        assertThat(db.count("select count(*) from saga where id = $1", recent)).as("a recent order keeps its saga").isEqualTo(1);
+
+        io.restassured.RestAssured.given().get("/orders/{id}", old).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("COMPLETED"))
+                .body("purged", org.hamcrest.Matchers.equalTo(true))
+                .body("customerId", org.hamcrest.Matchers.equalTo("otto"));
+        io.restassured.RestAssured.given().get("/orders/{id}/timeline", old).then().statusCode(200)
+                .body("events.type", org.hamcrest.Matchers.hasItem("order.completed"));
+        io.restassured.RestAssured.given().get("/orders/{id}", recent).then().statusCode(200)
+                .body("purged", org.hamcrest.Matchers.equalTo(false));
     }
 }

@@ -1,6 +1,11 @@
 package io.eventual.operations;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,12 +28,14 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Keeps the tables that grow with every event bounded: dedupe records ({@code processed_event}) and idempotency keys
- * older than their retention are deleted in batches. Safe because a duplicate of an event arrives within seconds of
- * the original (a redelivery after a lost acknowledgement, a republish after a relay crash, bounded by the broker's
- * redelivery delays and the outbox lease), far inside the default seven days; and a late duplicate still meets the
- * functions' own business keys (one saga, payment, reservation and shipment per order). Runs where the {@code store}
- * function runs; replicas take turns through a try-lock.
+ * Keeps the tables that grow with every order bounded. Each process deletes, in batches, the rows of the functions it
+ * runs, as their database role may: the store the dedupe records ({@code processed_event}), idempotency keys and dead
+ * letters; the saga ended sagas; payment, inventory and shipping their ledger rows (payments, reservations,
+ * shipments). Safe because a duplicate of an event arrives within seconds of the original (a redelivery after a lost
+ * acknowledgement, a republish after a relay crash, bounded by the broker's redelivery delays and the outbox lease),
+ * far inside the default seven days, and a late duplicate still meets the functions' own business keys; and because a
+ * saga ends within its step timeouts (minutes), so ledger rows a month old belong to ended orders, whose history stays
+ * in the event store and the order view. Replicas of a function take turns through a try-lock per function.
  */
 @ApplicationScoped
 class Retention {
@@ -46,6 +53,18 @@ class Retention {
         @WithDefault("7d")
         Duration idempotencyKeys();
 
+        /** How long an ended (completed or cancelled) saga is kept after its last step. */
+        @WithDefault("30d")
+        Duration endedSagas();
+
+        /** How long the functions' ledger rows (payments, reservations, shipments) are kept. */
+        @WithDefault("30d")
+        Duration ledger();
+
+        /** How long a dead letter is kept for an operator to redrive or discard. */
+        @WithDefault("30d")
+        Duration deadLetters();
+
         /** How often old rows are deleted. */
         @WithDefault("10m")
         Duration interval();
@@ -55,28 +74,43 @@ class Retention {
         int batchSize();
     }
 
+    /** Rows of {@code table} whose {@code column} is older than {@code age} (and that match {@code condition}). */
+    private record Purge(String table, String column, String condition, Duration age, Counter deleted) {
+    }
+
     private final Pool pool;
     private final Vertx vertx;
     private final Config config;
-    private final Counter processedDeleted;
-    private final Counter keysDeleted;
+    private final MeterRegistry registry;
+    private final Map<String, List<Purge>> byFunction = new LinkedHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
-    private final Outage outage = new Outage(LOG, "deleting old dedupe records");
+    private final Outage outage = new Outage(LOG, "deleting old rows");
     private long timer = -1;
 
     Retention(Pool pool, Vertx vertx, Config config, MeterRegistry registry) {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
-        this.processedDeleted = Counter.builder("eventual.retention.deleted").tag("table", "processed_event")
+        this.registry = registry;
+        add("store", "processed_event", "processed_at", "true", config.processedEvents());
+        add("store", "idempotency_key", "created_at", "true", config.idempotencyKeys());
+        add("store", "dead_letter", "created_at", "true", config.deadLetters());
+        add("saga", "saga", "updated_at", "status in ('COMPLETED', 'CANCELLED')", config.endedSagas());
+        add("payment", "payment", "updated_at", "true", config.ledger());
+        add("inventory", "inventory_reservation", "updated_at", "true", config.ledger());
+        add("shipping", "shipping_shipment", "created_at", "true", config.ledger());
+    }
+
+    private void add(String function, String table, String column, String condition, Duration age) {
+        Counter deleted = Counter.builder("eventual.retention.deleted").tag("table", table)
                 .description("Rows deleted by the retention job").register(registry);
-        this.keysDeleted = Counter.builder("eventual.retention.deleted").tag("table", "idempotency_key")
-                .description("Rows deleted by the retention job").register(registry);
+        byFunction.computeIfAbsent(function, f -> new ArrayList<>()).add(new Purge(table, column, condition, age, deleted));
     }
 
     void start(@Observes StartupEvent ignored, MessagingConfig messaging) {
-        if (messaging.functions().contains("store")) {
-            timer = vertx.setPeriodic(config.interval().toMillis(), t -> run());
+        if (messaging.functions().stream().anyMatch(byFunction::containsKey)) {
+            Set<String> functions = Set.copyOf(messaging.functions());
+            timer = vertx.setPeriodic(config.interval().toMillis(), t -> run(functions));
         }
     }
 
@@ -84,37 +118,47 @@ class Retention {
         vertx.cancelTimer(timer);
     }
 
-    /** One pass on {@code conn}: deletes old rows batch by batch, each its own transaction, until none is left. */
-    private Uni<Long> purge(SqlConnection conn) {
-        return batch(conn, "processed_event", "processed_at", config.processedEvents())
-                .invoke(n -> processedDeleted.increment(n))
-                .chain(a -> batch(conn, "idempotency_key", "created_at", config.idempotencyKeys())
-                        .invoke(n -> keysDeleted.increment(n)).map(b -> a + b))
-                .chain(deleted -> deleted == 0 ? Uni.createFrom().item(0L) : purge(conn).map(more -> deleted + more));
-    }
-
-    private void run() {
+    private void run(Set<String> functions) {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        pool.withConnection(conn -> conn.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(LOCK))
-                .chain(rows -> !rows.iterator().next().getBoolean("locked") ? Uni.createFrom().item(0L)
-                        : purge(conn).call(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(LOCK)))))
-                .subscribe().with(deleted -> {
-                    running.set(false);
-                    outage.succeeded();
-                    if (deleted > 0) {
-                        LOG.infof("retention: deleted %d old dedupe records and idempotency keys", deleted);
-                    }
-                }, error -> {
-                    running.set(false);
-                    outage.failed(error);
-                });
+        Uni<Long> all = Uni.createFrom().item(0L);
+        for (Map.Entry<String, List<Purge>> function : byFunction.entrySet()) {
+            if (functions.contains(function.getKey())) {
+                all = all.chain(before -> purge(function.getKey(), function.getValue()).map(n -> before + n));
+            }
+        }
+        all.subscribe().with(deleted -> {
+            running.set(false);
+            outage.succeeded();
+            if (deleted > 0) {
+                LOG.infof("retention: deleted %d old rows", deleted);
+            }
+        }, error -> {
+            running.set(false);
+            outage.failed(error);
+        });
     }
 
-    private Uni<Long> batch(SqlConnection conn, String table, String column, Duration age) {
-        return conn.preparedQuery("delete from " + table + " where ctid = any(array(select ctid from " + table + " where "
-                + column + " < now() - $1 * interval '1 millisecond' limit $2))")
-                .execute(Tuple.of(age.toMillis(), config.batchSize())).map(rows -> (long) rows.rowCount());
+    /** One function's pass, by one replica at a time: batches, each its own transaction, until none is left. */
+    private Uni<Long> purge(String function, List<Purge> purges) {
+        long lock = LOCK + function.hashCode();
+        return pool.withConnection(conn -> conn.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(lock))
+                .chain(rows -> !rows.iterator().next().getBoolean("locked") ? Uni.createFrom().item(0L)
+                        : all(conn, purges).call(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(lock)))));
+    }
+
+    private Uni<Long> all(SqlConnection conn, List<Purge> purges) {
+        Uni<Long> round = Uni.createFrom().item(0L);
+        for (Purge purge : purges) {
+            round = round.chain(before -> batch(conn, purge).invoke(n -> purge.deleted().increment(n)).map(n -> before + n));
+        }
+        return round.chain(deleted -> deleted == 0 ? Uni.createFrom().item(0L) : all(conn, purges).map(more -> deleted + more));
+    }
+
+    private Uni<Long> batch(SqlConnection conn, Purge purge) {
+        return conn.preparedQuery("delete from " + purge.table() + " where ctid = any(array(select ctid from " + purge.table()
+                + " where " + purge.column() + " < now() - $1 * interval '1 millisecond' and " + purge.condition()
+                + " limit $2))").execute(Tuple.of(purge.age().toMillis(), config.batchSize())).map(rows -> (long) rows.rowCount());
     }
 }

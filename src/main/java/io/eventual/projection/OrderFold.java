@@ -31,7 +31,8 @@ public class OrderFold implements StreamFold<OrderSummary> {
             Map.entry("inventory.release", "COMPENSATING"),
             Map.entry("order.completed", "COMPLETED"),
             Map.entry("order.cancelled", "CANCELLED"));
-    private static final Set<String> ENDED = Set.of("COMPLETED", "CANCELLED");
+    /** The statuses an order never leaves. */
+    public static final Set<String> ENDED = Set.of("COMPLETED", "CANCELLED");
 
     private final ObjectMapper mapper;
 

@@ -46,6 +46,13 @@ public class OrderViews {
                         })));
     }
 
+    /** One order as the view has it. */
+    public Uni<Optional<OrderSummary>> find(String orderId) {
+        return pool.preparedQuery("select " + COLUMNS + " from " + OrderProjector.VIEW + " where order_id = $1")
+                .execute(Tuple.of(orderId)).map(rows -> rows.iterator().hasNext()
+                        ? Optional.of(summary(rows.iterator().next())) : Optional.empty());
+    }
+
     /** Events recorded but not yet in the view, and the age of the oldest of them. */
     public Uni<Lag> lag() {
         return pool.preparedQuery("select count(*) as events, coalesce(extract(epoch from now() - min(e.recorded_at)), 0) as seconds "

@@ -44,6 +44,7 @@ import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.InvalidEventException;
 import io.eventual.event.Priority;
+import io.eventual.projection.OrderFold;
 import io.eventual.projection.OrderTimeline;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.HistoryEntry;
@@ -73,8 +74,12 @@ public class OrderResource {
     public record Accepted(String orderId, String status) {
     }
 
+    /**
+     * An order. {@code purged}: it ended long ago and retention deleted its saga (lines, address, history); status,
+     * reason and total come from the order view, every event is still in its timeline.
+     */
     public record OrderView(String orderId, String status, String reason, String customerId, List<LineItem> items,
-            String currency, BigDecimal total, Address shippingAddress, List<Step> history) {
+            String currency, BigDecimal total, Address shippingAddress, List<Step> history, boolean purged) {
     }
 
     public record Step(String type, Instant time, String direction, String eventId) {
@@ -171,9 +176,13 @@ public class OrderResource {
     @GET
     @Path("/{orderId}")
     public Uni<OrderView> get(@PathParam("orderId") String orderId) {
-        return Panache.withSession(() -> saga.status(orderId)).map(found -> found.map(s -> new OrderView(s.orderId(),
-                s.status(), s.reason(), s.order().customerId(), s.order().items(), s.order().currency(), s.order().total(),
-                s.order().shippingAddress(), s.history().stream().map(Step::of).toList()))
-                .orElseThrow(() -> new NotFoundException("no order " + orderId)));
+        return Panache.withSession(() -> saga.status(orderId)).chain(found -> found.isPresent()
+                ? Uni.createFrom().item(found.map(s -> new OrderView(s.orderId(), s.status(), s.reason(),
+                        s.order().customerId(), s.order().items(), s.order().currency(), s.order().total(),
+                        s.order().shippingAddress(), s.history().stream().map(Step::of).toList(), false)))
+                : views.find(orderId).map(view -> view.filter(v -> OrderFold.ENDED.contains(v.status()))
+                        .map(v -> new OrderView(v.orderId(), v.status(), v.reason(), v.customerId(), List.of(),
+                                v.currency(), v.total(), null, List.of(), true))))
+                .map(order -> order.orElseThrow(() -> new NotFoundException("no order " + orderId)));
     }
 }
