@@ -35,6 +35,23 @@ public interface MessagingConfig {
         Optional<String> password();
     }
 
+    /**
+     * The embedded broker and database of dev mode: {@code LocalMode} reads these (system properties or environment)
+     * before Quarkus starts; declared here, in eventual's one config root, so that setting them is not an error.
+     */
+    Local local();
+
+    interface Local {
+        @WithDefault("target/eventual-local")
+        String directory();
+
+        @WithDefault("5672")
+        int amqpPort();
+
+        @WithDefault("5433")
+        int postgresPort();
+    }
+
     /** Services outside eventual. */
     Producers producers();
 
