@@ -113,6 +113,8 @@ class EventStoreTest {
         awaitStatus(orderId, "CANCELLED");
         await().atMost(WAIT).until(() -> new Db(pool).count(
                 "select count(*) from event_snapshot where stream_id = $1", orderId) >= 3);
+        // the saga ended; the store records its last events a moment later
+        await().atMost(WAIT).until(() -> "CANCELLED".equals(store.loadFromStart(orderId, fold).await().atMost(WAIT).status()));
 
         var fromSnapshot = store.load(orderId, fold).await().atMost(WAIT);
         var fromStart = store.loadFromStart(orderId, fold).await().atMost(WAIT);
