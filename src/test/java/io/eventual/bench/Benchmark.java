@@ -86,6 +86,8 @@ public final class Benchmark {
                 OpenLoop.SKUS.forEach(sku -> config.put("eventual.inventory.initial-stock." + sku, Integer.toString(OpenLoop.STOCK)));
                 config.put("quarkus.log.level", "WARN");
                 proxies.reroute(config);
+                // Builds of other ages (--app) may not know every setting this one passes: let them ignore those.
+                config.put("smallrye.config.mapping.validate-unknown", "false");
                 List<AppProcess> apps = start(setup, options, config);
                 try (ProcessStats stats = new ProcessStats(pids(apps))) {
                     Map<String, Double> idle = idle(stats, options.smoke() ? Duration.ofSeconds(2) : IDLE);
