@@ -57,8 +57,7 @@ public class InventoryFunction implements EventFunction {
     @Override
     public Map<EventType, EventHandler> handlers() {
         return Map.of(INVENTORY_RESERVE, this::reserve, INVENTORY_RELEASE, this::release,
-                INVENTORY_RESTOCK, event -> change(((Restock) event.data()).sku(), ((Restock) event.data()).quantity()),
-                INVENTORY_ADJUST, event -> change(((AdjustStock) event.data()).sku(), ((AdjustStock) event.data()).delta()));
+                INVENTORY_RESTOCK, this::restock, INVENTORY_ADJUST, this::adjust);
     }
 
     void seed(@Observes StartupEvent ignored, InventoryConfig config, MessagingConfig messaging, Pool pool) {
@@ -70,6 +69,16 @@ public class InventoryFunction implements EventFunction {
         pool.preparedQuery("insert into inventory_stock (sku, available, reserved, version) values ($1, $2, 0, 0) "
                 + "on conflict (sku) do nothing").executeBatch(rows).await().indefinitely();
         LOG.infof("initial stock for %d SKU(s) ensured", rows.size());
+    }
+
+    Uni<List<Event>> restock(Event event) {
+        Restock restock = (Restock) event.data();
+        return change(restock.sku(), restock.quantity());
+    }
+
+    Uni<List<Event>> adjust(Event event) {
+        AdjustStock adjust = (AdjustStock) event.data();
+        return change(adjust.sku(), adjust.delta());
     }
 
     /** Adds {@code delta} to what can be promised of {@code sku} (a new SKU starts at zero); never below zero. */

@@ -18,7 +18,6 @@ import io.eventual.event.EventType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;
-import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpSender;
 import io.vertx.core.Future;
@@ -55,7 +54,7 @@ public class BrokerQueues {
     private volatile Future<Session> session;
     private AmqpClient client;
 
-    private record Session(AmqpConnection connection, AmqpSender sender, String replyTo) {
+    private record Session(AmqpSender sender, String replyTo) {
     }
 
     BrokerQueues(Vertx vertx, MessagingConfig config) {
@@ -144,7 +143,7 @@ public class BrokerQueues {
                 return connection.createSender(MANAGEMENT).compose(sender -> connection.createDynamicReceiver()
                         .map(receiver -> {
                             receiver.handler(this::answered);
-                            return new Session(connection, sender, receiver.address());
+                            return new Session(sender, receiver.address());
                         }));
             });
         }
