@@ -49,6 +49,23 @@ class DatabaseRolesTest {
             assertRefused(sql, "drop table outbox", "must be owner of table outbox");
             assertRefused(sql, "create table stolen (x text)", "permission denied for schema public");
             assertRefused(sql, "create role intruder", "permission denied to create role");
+            assertRefused(sql, "select eventual_event_store_drop('event_store_2020_01')",
+                    "permission denied for function eventual_event_store_drop");
+        }
+    }
+
+    @Test
+    void theStoreManagesMonthsOnlyThroughTheOwnersFunctions() throws SQLException {
+        try (Connection store = DriverManager.getConnection(url, "eventual_store", "eventual_store");
+                Statement sql = store.createStatement()) {
+            assertAllowed(sql, "select eventual_event_store_partitions(2)");
+            assertRefused(sql, "select eventual_event_store_partition(now()::timestamp)",
+                    "permission denied for function eventual_event_store_partition");
+            assertRefused(sql, "select eventual_event_store_drop('event_store_default')", "not a month partition of event_store");
+            assertRefused(sql, "select eventual_event_store_drop('saga')", "not a month partition of event_store");
+            assertRefused(sql, "drop table event_store_default", "must be owner of table event_store_default");
+            assertRefused(sql, "create table event_store_1999_01 partition of event_store for values from ('1999-01-01') to ('1999-02-01')",
+                    "permission denied for schema public");
         }
     }
 
@@ -59,7 +76,8 @@ class DatabaseRolesTest {
                 Statement sql = owner.createStatement();
                 ResultSet tables = sql.executeQuery("""
                         select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                        where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> 'flyway_schema_history'
+                        where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition
+                          and c.relname <> 'flyway_schema_history'
                           and not exists (select 1 from information_schema.role_table_grants g
                                           where g.table_name = c.relname and g.grantee like 'eventual\\_%')
                         order by 1""")) {

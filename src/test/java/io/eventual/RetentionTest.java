@@ -7,13 +7,25 @@ import static io.eventual.testing.Orders.place;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
@@ -24,7 +36,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 
-/** Dedupe records and idempotency keys older than their retention are deleted; recent ones stay. */
+/**
+ * Dedupe records, idempotency keys, ended sagas, ledger rows and dead letters older than their retention are deleted,
+ * and whole months of the event store are archived and dropped; recent ones stay.
+ */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 @TestProfile(RetentionTest.ShortRetention.class)
@@ -35,10 +50,13 @@ class RetentionTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("eventual.retention.processed-events", "1h", "eventual.retention.idempotency-keys", "1h",
                     "eventual.retention.ended-sagas", "1h", "eventual.retention.ledger", "1h",
-                    "eventual.retention.dead-letters", "1h",
+                    "eventual.retention.dead-letters", "1h", "eventual.retention.event-store-months", "2",
+                    "eventual.retention.event-store-archive", ARCHIVE.toString(),
                     "eventual.retention.interval", "300ms", "eventual.retention.batch-size", "2");
         }
     }
+
+    static final Path ARCHIVE = Path.of("target", "event-store-archive");
 
     @Inject
     Pool pool;
@@ -98,6 +116,62 @@ class RetentionTest {
         io.restassured.RestAssured.given().get("/orders/{id}/timeline", old).then().statusCode(200)
                 .body("events.type", org.hamcrest.Matchers.hasItem("order.completed"));
         io.restassured.RestAssured.given().get("/orders/{id}", recent).then().statusCode(200)
+                .body("purged", org.hamcrest.Matchers.equalTo(false));
+    }
+
+    @Test
+    void monthsPastRetentionLeaveTheEventStoreWholeAfterTheirArchiveIsWritten() throws IOException {
+        Db db = new Db(pool);
+        String old = place(order("olga", "DE", item("SKU-2", 1, "1.00")));
+        awaitStatus(old, "COMPLETED");
+        String recent = place(order("olga", "DE", item("SKU-2", 1, "1.00")));
+        awaitStatus(recent, "COMPLETED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
+                "select count(*) from event_store where stream_id = $1 and type = 'order.completed'", old) == 1
+                && "COMPLETED".equals(db.text("select status from order_view where order_id = $1", old)));
+        long events = db.count("select count(*) from event_store where stream_id = $1", old);
+        String placed = db.text("select data from event_store where stream_id = $1 and type = 'order.placed'", old);
+        double before = Metrics.scrape().value("eventual_retention_deleted_total", Map.of("table", "event_store"));
+
+        // The old order was recorded three years ago, in a month without a partition yet: its rows move to the default
+        // partition, from where the next pass gives the month a partition, archives it and drops it.
+        db.execute("update event_store set recorded_at = recorded_at - interval '3 years' where stream_id = $1", old);
+        db.execute("update event_stream set updated_at = now() - interval '3 years' where stream_id = $1", old);
+        db.execute("insert into event_snapshot (stream_id, version, state) values ($1, 1, '{}')", old);
+        String month = db.text("select to_char(now() at time zone 'UTC' - interval '3 years', 'YYYY_MM')");
+        Path file = ARCHIVE.resolve("event_store_" + month + ".jsonl.gz");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> db.count("select count(*) from event_store where stream_id = $1", old) == 0);
+        assertThat(db.count("select count(*) from pg_class where relname = $1", "event_store_" + month)).as("the partition").isZero();
+        assertThat(db.count("select count(*) from event_stream where stream_id = $1", old)).as("the stream's head").isZero();
+        assertThat(db.count("select count(*) from event_snapshot where stream_id = $1", old)).as("its snapshots").isZero();
+        assertThat(db.count("select count(*) from event_store where stream_id = $1", recent)).as("this month's events").isPositive();
+        assertThat(db.count("select count(*) from event_stream where stream_id = $1", recent)).isEqualTo(1);
+
+        List<String> lines = new ArrayList<>();
+        List<JsonNode> archived = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null;) {
+                lines.add(line);
+                archived.add(new ObjectMapper().readTree(line));
+            }
+        }
+        List<JsonNode> olds = archived.stream().filter(e -> old.equals(e.path("subject").asText())).toList();
+        assertThat(olds).as("the old order's events in the archive").hasSize((int) events);
+        assertThat(olds).extracting(e -> e.path("type").asText()).contains("order.placed", "order.completed");
+        assertThat(olds.get(0).path("specversion").asText()).isEqualTo("1.0");
+        assertThat(olds.get(0).path("data").path("orderId").asText()).isEqualTo(old);
+        assertThat(lines).as("the data as published, byte for byte").anyMatch(line -> line.endsWith("\"data\":" + placed + "}"));
+        assertThat(Metrics.scrape().value("eventual_retention_deleted_total", Map.of("table", "event_store")) - before)
+                .isGreaterThanOrEqualTo(events);
+
+        io.restassured.RestAssured.given().get("/orders/{id}/timeline", old).then().statusCode(200)
+                .body("purged", org.hamcrest.Matchers.equalTo(true))
+                .body("events", org.hamcrest.Matchers.empty());
+        io.restassured.RestAssured.given().get("/orders/{id}", old).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("COMPLETED"));
+        io.restassured.RestAssured.given().get("/orders/{id}/timeline", recent).then().statusCode(200)
                 .body("purged", org.hamcrest.Matchers.equalTo(false));
     }
 }

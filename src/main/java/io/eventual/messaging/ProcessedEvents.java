@@ -18,8 +18,11 @@ public class ProcessedEvents {
     public record Mark(String consumer, String eventId, int attempt) {
     }
 
+    /** The start of an insert of marks: (consumer, event_id, attempts) rows follow. */
+    public static final String MARK_ALL = "insert into processed_event (consumer, event_id, attempts) ";
+
     /** Inserts the mark; returns a row only the first time (named parameters :consumer, :eventId, :attempt). */
-    static final String INSERT = "insert into processed_event (consumer, event_id, attempts) values (:consumer, :eventId, :attempt) "
+    static final String INSERT = MARK_ALL + "values (:consumer, :eventId, :attempt) "
             + "on conflict do nothing returning -1::bigint";
 
     private final Pool pool;

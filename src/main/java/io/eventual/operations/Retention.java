@@ -1,10 +1,12 @@
 package io.eventual.operations;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.Outage;
+import io.eventual.store.Partitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,7 +38,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * acknowledgement, a republish after a relay crash, bounded by the broker's redelivery delays and the outbox lease),
  * far inside the default seven days, and a late duplicate still meets the functions' own business keys; and because a
  * saga ends within its step timeouts (minutes), so ledger rows a month old belong to ended orders, whose history stays
- * in the event store and the order view. Replicas of a function take turns through a try-lock per function.
+ * in the event store and the order view. The store also drops the event store's months past their retention
+ * ({@link Partitions}); the order view keeps one row per order. Replicas of a function take turns through a try-lock
+ * per function.
  */
 @ApplicationScoped
 class Retention {
@@ -65,6 +70,19 @@ class Retention {
         @WithDefault("30d")
         Duration deadLetters();
 
+        /**
+         * How many months of events the event store keeps: this month and the ones before it; older months leave by
+         * dropping their partition. 0 keeps every event.
+         */
+        @WithDefault("13")
+        int eventStoreMonths();
+
+        /**
+         * A directory where each month of events is written (CloudEvents JSON lines, gzip, {@code event_store_YYYY_MM.jsonl.gz})
+         * before its partition is dropped; unset: dropped without an archive.
+         */
+        Optional<Path> eventStoreArchive();
+
         /** How often old rows are deleted. */
         @WithDefault("10m")
         Duration interval();
@@ -79,6 +97,8 @@ class Retention {
     }
 
     private final Pool pool;
+    private final Partitions partitions;
+    private final Counter events;
     private final Vertx vertx;
     private final Config config;
     private final MeterRegistry registry;
@@ -87,11 +107,13 @@ class Retention {
     private final Outage outage = new Outage(LOG, "deleting old rows");
     private long timer = -1;
 
-    Retention(Pool pool, Vertx vertx, Config config, MeterRegistry registry) {
+    Retention(Pool pool, Partitions partitions, Vertx vertx, Config config, MeterRegistry registry) {
         this.pool = pool;
+        this.partitions = partitions;
         this.vertx = vertx;
         this.config = config;
         this.registry = registry;
+        this.events = deleted("event_store");
         add("store", "processed_event", "processed_at", "true", config.processedEvents());
         add("store", "idempotency_key", "created_at", "true", config.idempotencyKeys());
         add("store", "dead_letter", "created_at", "true", config.deadLetters());
@@ -102,9 +124,12 @@ class Retention {
     }
 
     private void add(String function, String table, String column, String condition, Duration age) {
-        Counter deleted = Counter.builder("eventual.retention.deleted").tag("table", table)
+        byFunction.computeIfAbsent(function, f -> new ArrayList<>()).add(new Purge(table, column, condition, age, deleted(table)));
+    }
+
+    private Counter deleted(String table) {
+        return Counter.builder("eventual.retention.deleted").tag("table", table)
                 .description("Rows deleted by the retention job").register(registry);
-        byFunction.computeIfAbsent(function, f -> new ArrayList<>()).add(new Purge(table, column, condition, age, deleted));
     }
 
     void start(@Observes StartupEvent ignored, MessagingConfig messaging) {
@@ -145,7 +170,14 @@ class Retention {
         long lock = LOCK + function.hashCode();
         return pool.withConnection(conn -> conn.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(lock))
                 .chain(rows -> !rows.iterator().next().getBoolean("locked") ? Uni.createFrom().item(0L)
-                        : all(conn, purges).call(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(lock)))));
+                        : all(conn, purges).chain(deleted -> "store".equals(function) ? months().map(n -> deleted + n) : Uni.createFrom().item(deleted))
+                                .call(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(lock)))));
+    }
+
+    /** The event store's months: partitions ahead, and whole months past retention dropped (archived first if asked). */
+    private Uni<Long> months() {
+        return partitions.maintain(config.eventStoreMonths(), config.eventStoreArchive(), dropped -> events.increment(dropped.events()))
+                .map(dropped -> dropped.stream().mapToLong(Partitions.Dropped::events).sum());
     }
 
     private Uni<Long> all(SqlConnection conn, List<Purge> purges) {

@@ -34,7 +34,11 @@ public class OrderTimeline {
     public record DeadLetter(long id, String consumer, String type, String reason, int attempts, Instant at) {
     }
 
-    public record Timeline(String orderId, List<Entry> events, List<DeadLetter> deadLetters) {
+    /**
+     * {@code purged}: the order's events left the event store with their month (retention); the order view still has
+     * its outcome.
+     */
+    public record Timeline(String orderId, List<Entry> events, List<DeadLetter> deadLetters, boolean purged) {
     }
 
     private final EventStore store;
@@ -47,7 +51,12 @@ public class OrderTimeline {
 
     public Uni<Timeline> of(String orderId) {
         return store.readStream(orderId, 0).chain(events -> applied(events).chain(applied -> deadLetters(orderId)
-                .map(dead -> new Timeline(orderId, causalOrder(events, applied), dead))));
+                .chain(dead -> purged(orderId, events).map(purged -> new Timeline(orderId, causalOrder(events, applied), dead, purged)))));
+    }
+
+    private Uni<Boolean> purged(String orderId, List<StoredEvent> events) {
+        return !events.isEmpty() ? Uni.createFrom().item(false)
+                : pool.preparedQuery("select 1 from order_view where order_id = $1").execute(Tuple.of(orderId)).map(rows -> rows.size() > 0);
     }
 
     private static List<Entry> causalOrder(List<StoredEvent> events, Map<String, List<Applied>> applied) {
@@ -86,7 +95,7 @@ public class OrderTimeline {
     private Uni<Map<String, List<Applied>>> applied(List<StoredEvent> events) {
         String[] ids = events.stream().map(StoredEvent::eventId).toArray(String[]::new);
         return pool.preparedQuery("select event_id, consumer, attempts, processed_at from processed_event "
-                + "where event_id = any($1) order by processed_at").execute(Tuple.of(ids)).map(rows -> {
+                + "where event_id = any($1) and consumer <> 'store' order by processed_at").execute(Tuple.of(ids)).map(rows -> {
                     Map<String, List<Applied>> applied = new HashMap<>();
                     rows.forEach(row -> applied.computeIfAbsent(row.getString("event_id"), k -> new ArrayList<>())
                             .add(new Applied(row.getString("consumer"), row.getInteger("attempts"),

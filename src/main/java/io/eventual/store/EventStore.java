@@ -10,17 +10,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventual.messaging.ProcessedEvents;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 
 /**
  * Append-only event store in PostgreSQL, without a global lock: appends to different streams never wait for each other.
- * A stream's versions are unique, so two writers of one stream cannot both win (optimistic concurrency). Positions are
+ * A stream's version is one row ({@code event_stream}) that every append moves under its row lock, so two writers of one
+ * stream cannot both win (optimistic concurrency). Rows live in monthly partitions ({@link Partitions}). Positions are
  * handed out before commit and may become visible out of order, so readers follow {@link GlobalPosition} (transaction
  * id, position) and stop at the oldest transaction still running: every transaction below it has ended, and every
  * later writer gets a higher id, so nothing can appear behind a reader (the approach of Emmett's PostgreSQL store).
@@ -56,14 +57,18 @@ public class EventStore {
             rows.add(Tuple.from(new Object[] { streamId, expectedVersion + i + 1, e.eventId(), e.type(), e.schemaVersion(),
                     e.source(), e.time().atOffset(ZoneOffset.UTC), e.correlationId(), e.causationId(), e.data() }));
         }
-        // The version check rides on the insert: a stream at another version inserts nothing, a racing writer of the
-        // same version breaks the (stream, version) key.
-        return pool.withTransaction(conn -> conn.preparedQuery(INSERT + "select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
-                + "where (select coalesce(max(version), 0) from event_store where stream_id = $1) = $2 - 1 "
-                + "returning " + StoredEvent.COLUMNS).executeBatch(rows).map(EventStore::allBatches)
-                .chain(stored -> stored.size() == events.size() ? Uni.createFrom().item(stored)
+        // The stream's head moves only from the expected version; its row lock holds a racing writer until this commits,
+        // which then finds the head moved.
+        int version = expectedVersion + events.size();
+        return pool.withTransaction(conn -> (expectedVersion == 0
+                ? conn.preparedQuery("insert into event_stream (stream_id, version) values ($1, $2) on conflict do nothing")
+                        .execute(Tuple.of(streamId, version))
+                : conn.preparedQuery("update event_stream set version = $3, updated_at = now() where stream_id = $1 and version = $2")
+                        .execute(Tuple.of(streamId, expectedVersion, version)))
+                .chain(moved -> moved.rowCount() == 1 ? conn.preparedQuery(INSERT + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                        + "returning " + StoredEvent.COLUMNS).executeBatch(rows).map(EventStore::allBatches)
                         : Uni.createFrom().failure(new StaleVersion())))
-                .onFailure(e -> e instanceof StaleVersion || e instanceof PgException pg && "23505".equals(pg.getSqlState()))
+                .onFailure(StaleVersion.class::isInstance)
                 .recoverWithUni(e -> version(streamId).chain(actual -> Uni.createFrom().failure(
                         new ConcurrentAppendException(streamId, expectedVersion, actual))));
     }
@@ -96,24 +101,29 @@ public class EventStore {
             causations[i] = e.causationId();
             data[i] = e.data();
         }
+        // Each stream's head row is bumped once per batch, in stream order (two batches never wait on each other in a
+        // circle), and its lock holds other appends to that stream until this one commits.
         return pool.preparedQuery("""
                 with input as (
                     select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
                                          $7::text[], $8::text[], $9::text[])
                         with ordinality as t(stream_id, event_id, type, schema_version, source, time, correlation_id,
                                              causation_id, data, n)),
-                fresh as (
-                    select distinct on (event_id) * from input i
-                    where not exists (select 1 from event_store e where e.event_id = i.event_id)
-                    order by event_id, n),
+                firsts as (select distinct on (event_id) * from input order by event_id, n),
+                marked as (""" + ProcessedEvents.MARK_ALL + """
+                    select 'store', event_id, 1 from firsts on conflict do nothing returning event_id),
+                fresh as (select f.* from firsts f join marked m using (event_id)),
+                counts as (select stream_id, count(*)::int as added from fresh group by stream_id),
+                heads as (
+                    insert into event_stream (stream_id, version) select stream_id, added from counts order by stream_id
+                    on conflict (stream_id) do update set version = event_stream.version + excluded.version, updated_at = now()
+                    returning stream_id, version),
                 numbered as (
-                    select f.*, coalesce((select max(version) from event_store e where e.stream_id = f.stream_id), 0)
-                                + row_number() over (partition by f.stream_id order by f.n) as version
-                    from fresh f)
+                    select f.*, h.version - c.added + row_number() over (partition by f.stream_id order by f.n) as version
+                    from fresh f join counts c using (stream_id) join heads h using (stream_id))
                 """ + INSERT + """
                 select stream_id, version, event_id, type, schema_version, source, time, correlation_id, causation_id, data
                 from numbered order by n
-                on conflict (event_id) do nothing
                 returning """ + " " + StoredEvent.COLUMNS)
                 .execute(Tuple.from(new Object[] { streams, ids, types, versions, sources, times, correlations, causations, data }))
                 .map(EventStore::events);
@@ -181,7 +191,7 @@ public class EventStore {
     }
 
     private Uni<Integer> version(String streamId) {
-        return pool.preparedQuery("select coalesce(max(version), 0) as version from event_store where stream_id = $1")
+        return pool.preparedQuery("select coalesce((select version from event_stream where stream_id = $1), 0) as version")
                 .execute(Tuple.of(streamId)).map(rows -> rows.iterator().next().getInteger("version"));
     }
 

@@ -76,7 +76,8 @@ public class OrderResource {
 
     /**
      * An order. {@code purged}: it ended long ago and retention deleted its saga (lines, address, history); status,
-     * reason and total come from the order view, every event is still in its timeline.
+     * reason and total come from the order view, and its events stay in its timeline until their month leaves the event
+     * store (then the timeline says {@code purged} too).
      */
     public record OrderView(String orderId, String status, String reason, String customerId, List<LineItem> items,
             String currency, BigDecimal total, Address shippingAddress, List<Step> history, boolean purged) {
@@ -109,7 +110,7 @@ public class OrderResource {
     @Path("/{orderId}/timeline")
     public Uni<OrderTimeline.Timeline> timeline(@PathParam("orderId") String orderId) {
         return timeline.of(orderId).map(found -> {
-            if (found.events().isEmpty() && found.deadLetters().isEmpty()) {
+            if (found.events().isEmpty() && found.deadLetters().isEmpty() && !found.purged()) {
                 throw new NotFoundException("no events for order " + orderId);
             }
             return found;
