@@ -1,15 +1,14 @@
 package io.eventual.inventory;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 import jakarta.persistence.Entity;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
@@ -33,7 +32,10 @@ public class StockItem extends PanacheEntityBase {
      * other crosswise): orders of one popular SKU queue on its row instead of failing and retrying.
      */
     static Uni<List<StockItem>> locked(Collection<String> skus) {
-        return StockItem.<StockItem> find("sku in ?1 order by sku", new ArrayList<>(skus))
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        // SQL rather than HQL: Hibernate's query plan cache is off (application.properties), so HQL would be parsed
+        // on every reservation.
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "select * from inventory_stock where sku = any(:skus) order by sku for update", StockItem.class)
+                .setParameter("skus", skus.toArray(String[]::new)).getResultList());
     }
 }
