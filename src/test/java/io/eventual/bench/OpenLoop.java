@@ -141,7 +141,8 @@ final class OpenLoop implements AutoCloseable {
         Map<String, Step.ProcessCost> processes = new java.util.LinkedHashMap<>();
         if (usage != null) {
             usage.processes().forEach((name, u) -> processes.put(name,
-                    new Step.ProcessCost(u.cores(), u.cores() / Math.max(1e-9, sagasPerSecond) * 1000, u.peakRssMiB())));
+                    new Step.ProcessCost(u.cores(), u.cores() / Math.max(1e-9, sagasPerSecond) * 1000,
+                            u.jitCores() / Math.max(1e-9, sagasPerSecond) * 1000, u.peakRssMiB())));
         }
         transactionsBy.replaceAll((function, count) -> count / sagas);
         return new Step(label, rate, sentPerSecond, accepted.size(), sent.size() - accepted.size(), completed,

@@ -18,11 +18,14 @@ final class ProcessStats implements AutoCloseable {
     /** Clock ticks per second of {@code /proc} CPU times; 100 on every Linux this runs on. */
     private static final double TICKS = 100.0;
 
-    record Mark(long nanos, Map<String, Long> processTicks, long machineBusy, long machineTotal) {
+    record Mark(long nanos, Map<String, Long> processTicks, Map<String, Long> jitTicks, long machineBusy, long machineTotal) {
     }
 
-    /** One process over one interval: cores it used on average, its peak RSS in MiB. */
-    record ProcessUsage(double cores, double peakRssMiB) {
+    /**
+     * One process over one interval: cores it used on average, of which its JIT compiler threads (work a native
+     * executable does not do at run time), and its peak RSS in MiB.
+     */
+    record ProcessUsage(double cores, double jitCores, double peakRssMiB) {
     }
 
     /** Over one interval: per process, all of them together, and the machine's CPU busy share. */
@@ -52,12 +55,14 @@ final class ProcessStats implements AutoCloseable {
 
     Mark mark() {
         Map<String, Long> ticks = new LinkedHashMap<>();
+        Map<String, Long> jit = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
             peakRssKiB.put(name, rssKiB(pid));
             ticks.put(name, processTicks(pid));
+            jit.put(name, jitTicks(pid));
         });
         long[] machine = machine();
-        return new Mark(System.nanoTime(), ticks, machine[0], machine[1]);
+        return new Mark(System.nanoTime(), ticks, jit, machine[0], machine[1]);
     }
 
     Usage since(Mark start) {
@@ -65,7 +70,8 @@ final class ProcessStats implements AutoCloseable {
         double seconds = (System.nanoTime() - start.nanos()) / 1e9;
         Map<String, ProcessUsage> processes = new LinkedHashMap<>();
         pids.forEach((name, pid) -> processes.put(name, new ProcessUsage(
-                (processTicks(pid) - start.processTicks().get(name)) / TICKS / seconds, peakRssKiB.getOrDefault(name, 0L) / 1024.0)));
+                (processTicks(pid) - start.processTicks().get(name)) / TICKS / seconds,
+                Math.max(0, jitTicks(pid) - start.jitTicks().get(name)) / TICKS / seconds, peakRssKiB.getOrDefault(name, 0L) / 1024.0)));
         long total = machine[1] - start.machineTotal();
         double busy = total == 0 ? 0 : 100.0 * (machine[0] - start.machineBusy()) / total;
         return new Usage(processes, processes.values().stream().mapToDouble(ProcessUsage::cores).sum(), busy,
@@ -95,9 +101,32 @@ final class ProcessStats implements AutoCloseable {
     }
 
     private static long processTicks(long pid) {
+        return ticks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /**
+     * CPU of the process's JIT compiler threads ({@code C1/C2 CompilerThreadN}) alive now; one that ended meanwhile
+     * takes its time with it, so this is a lower bound.
+     */
+    private static long jitTicks(long pid) {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String name = Files.readString(task.resolve("comm")).trim();
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    ticks += ticks(task.resolve("stat"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // process or thread gone: no figure
+        }
+        return ticks;
+    }
+
+    private static long ticks(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String line = Files.readString(stat);
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         } catch (IOException | RuntimeException e) {
             return 0;

@@ -62,7 +62,8 @@ final class Report {
             Step half = run.steps().get(run.steps().size() - 1);
             md.append("\nAt ").append(half.label()).append(": write transactions per saga by who made them: ")
                     .append(join(half.transactionsPerSagaBy(), "%.1f")).append("; CPU per saga by process: ")
-                    .append(join(costs(half), "%.1f ms")).append(".\n");
+                    .append(join(perProcess(half, Step.ProcessCost::cpuMillisPerSaga), "%.1f ms")).append(", of which compiling code (JIT, which the native executables do ")
+                    .append("not do at run time): ").append(join(perProcess(half, Step.ProcessCost::jitMillisPerSaga), "%.1f ms")).append(".\n");
             md.append("\nPer hop at ").append(half.label()).append(" (").append(half.offeredPerSecond())
                     .append("/s), from the events' own times:\n\n| hop | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|\n");
             half.hops().forEach((hop, p) -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n",
@@ -107,10 +108,10 @@ final class Report {
         return met ? "yes" : "**no**";
     }
 
-    private static Map<String, Double> costs(Step step) {
-        Map<String, Double> costs = new LinkedHashMap<>();
-        step.processes().forEach((name, cost) -> costs.put(name, cost.cpuMillisPerSaga()));
-        return costs;
+    private static Map<String, Double> perProcess(Step step, java.util.function.ToDoubleFunction<Step.ProcessCost> figure) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        step.processes().forEach((name, cost) -> values.put(name, figure.applyAsDouble(cost)));
+        return values;
     }
 
     private static String join(Map<String, Double> values, String format) {

@@ -29,8 +29,8 @@ record Step(
         double machineBusyPercent,
         double appPeakRssMiB) {
 
-    /** What one process used over the step. */
-    record ProcessCost(double cores, double cpuMillisPerSaga, double peakRssMiB) {
+    /** What one process used over the step; {@code jitMillisPerSaga} of its CPU went to compiling code (JIT). */
+    record ProcessCost(double cores, double cpuMillisPerSaga, double jitMillisPerSaga, double peakRssMiB) {
     }
 
     boolean saturated() {
