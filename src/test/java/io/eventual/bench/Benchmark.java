@@ -287,9 +287,11 @@ public final class Benchmark {
         StringBuilder processes = new StringBuilder();
         step.processes().forEach((name, p) -> processes.append(String.format(Locale.ROOT, " %s %.0f (jit %.0f)", name,
                 p.cpuMillisPerSaga(), p.jitMillisPerSaga())));
-        log("%-14s offered %4d/s  ended %7.1f/s  p50 %6.0f ms  p99 %7.0f ms  unfinished %d  errors %d  app cpu %.2f (%.0f ms/saga:%s)  tx/saga %.1f  machine %.0f %%  rss %.0f MiB",
+        StringBuilder infrastructure = new StringBuilder();
+        step.infrastructureCpuMillisPerSaga().forEach((name, ms) -> infrastructure.append(String.format(Locale.ROOT, " %s %.0f", name, ms)));
+        log("%-14s offered %4d/s  ended %7.1f/s  p50 %6.0f ms  p99 %7.0f ms  unfinished %d  errors %d  app cpu %.2f (%.0f ms/saga:%s)  infrastructure ms/saga:%s  tx/saga %.1f  machine %.0f %%  rss %.0f MiB",
                 step.label(), step.offeredPerSecond(), step.sagasPerSecond(), step.endToEnd().p50(), step.endToEnd().p99(),
-                step.unfinished(), step.httpErrors(), step.appCores(), step.appCpuMillisPerSaga(), processes,
+                step.unfinished(), step.httpErrors(), step.appCores(), step.appCpuMillisPerSaga(), processes, infrastructure,
                 step.writeTransactionsPerSaga(), step.machineBusyPercent(), step.appPeakRssMiB());
         return step;
     }

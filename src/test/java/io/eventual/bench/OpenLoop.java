@@ -144,6 +144,10 @@ final class OpenLoop implements AutoCloseable {
                     new Step.ProcessCost(u.cores(), u.cores() / Math.max(1e-9, sagasPerSecond) * 1000,
                             u.jitCores() / Math.max(1e-9, sagasPerSecond) * 1000, u.peakRssMiB())));
         }
+        Map<String, Double> infrastructure = new java.util.LinkedHashMap<>();
+        if (usage != null) {
+            usage.infrastructureCores().forEach((name, cores) -> infrastructure.put(name, cores / Math.max(1e-9, sagasPerSecond) * 1000));
+        }
         transactionsBy.replaceAll((function, count) -> count / sagas);
         return new Step(label, rate, sentPerSecond, accepted.size(), sent.size() - accepted.size(), completed,
                 cancelled, accepted.size() - ended, after.deadLetters - before.deadLetters, sagasPerSecond,
@@ -154,6 +158,7 @@ final class OpenLoop implements AutoCloseable {
                 usage == null ? Double.NaN : usage.processCores(),
                 usage == null ? Double.NaN : usage.processCores() / Math.max(1e-9, sagasPerSecond) * 1000,
                 processes,
+                infrastructure,
                 usage == null ? Double.NaN : usage.machineBusyPercent(),
                 usage == null ? Double.NaN : usage.peakRssMiB());
     }

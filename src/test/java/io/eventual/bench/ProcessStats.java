@@ -18,7 +18,8 @@ final class ProcessStats implements AutoCloseable {
     /** Clock ticks per second of {@code /proc} CPU times; 100 on every Linux this runs on. */
     private static final double TICKS = 100.0;
 
-    record Mark(long nanos, Map<String, Long> processTicks, Map<String, Long> jitTicks, long machineBusy, long machineTotal) {
+    record Mark(long nanos, Map<String, Long> processTicks, Map<String, Long> jitTicks, Map<String, Long> infrastructureTicks,
+            long machineBusy, long machineTotal) {
     }
 
     /**
@@ -28,8 +29,12 @@ final class ProcessStats implements AutoCloseable {
     record ProcessUsage(double cores, double jitCores, double peakRssMiB) {
     }
 
-    /** Over one interval: per process, all of them together, and the machine's CPU busy share. */
-    record Usage(Map<String, ProcessUsage> processes, double processCores, double machineBusyPercent, double peakRssMiB) {
+    /**
+     * Over one interval: per process, all of them together, the cores the infrastructure used (this benchmark's JVM —
+     * embedded broker and load generator — and PostgreSQL), and the machine's CPU busy share.
+     */
+    record Usage(Map<String, ProcessUsage> processes, double processCores, Map<String, Double> infrastructureCores,
+            double machineBusyPercent, double peakRssMiB) {
     }
 
     private final Map<String, Long> pids;
@@ -62,7 +67,7 @@ final class ProcessStats implements AutoCloseable {
             jit.put(name, jitTicks(pid));
         });
         long[] machine = machine();
-        return new Mark(System.nanoTime(), ticks, jit, machine[0], machine[1]);
+        return new Mark(System.nanoTime(), ticks, jit, infrastructureTicks(), machine[0], machine[1]);
     }
 
     Usage since(Mark start) {
@@ -74,7 +79,10 @@ final class ProcessStats implements AutoCloseable {
                 Math.max(0, jitTicks(pid) - start.jitTicks().get(name)) / TICKS / seconds, peakRssKiB.getOrDefault(name, 0L) / 1024.0)));
         long total = machine[1] - start.machineTotal();
         double busy = total == 0 ? 0 : 100.0 * (machine[0] - start.machineBusy()) / total;
-        return new Usage(processes, processes.values().stream().mapToDouble(ProcessUsage::cores).sum(), busy,
+        Map<String, Double> infrastructure = new LinkedHashMap<>();
+        infrastructureTicks().forEach((name, ticks) -> infrastructure.put(name,
+                Math.max(0, ticks - start.infrastructureTicks().getOrDefault(name, 0L)) / TICKS / seconds));
+        return new Usage(processes, processes.values().stream().mapToDouble(ProcessUsage::cores).sum(), infrastructure, busy,
                 processes.values().stream().mapToDouble(ProcessUsage::peakRssMiB).sum());
     }
 
@@ -98,6 +106,31 @@ final class ProcessStats implements AutoCloseable {
             // process gone or not Linux: no figure
         }
         return 0;
+    }
+
+    /**
+     * This JVM (the embedded broker and the load generator) and every PostgreSQL process (the postmaster and its
+     * backends; one that ended meanwhile takes its time with it).
+     */
+    private static Map<String, Long> infrastructureTicks() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        ticks.put("benchmark JVM (broker, load)", processTicks(ProcessHandle.current().pid()));
+        long postgres = 0;
+        try (var all = Files.list(Path.of("/proc"))) {
+            for (Path process : all.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    if (Files.readString(process.resolve("comm")).trim().equals("postgres")) {
+                        postgres += ticks(process.resolve("stat"));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // ended while listed
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        ticks.put("postgres", postgres);
+        return ticks;
     }
 
     private static long processTicks(long pid) {

@@ -63,7 +63,9 @@ final class Report {
             md.append("\nAt ").append(half.label()).append(": write transactions per saga by who made them: ")
                     .append(join(half.transactionsPerSagaBy(), "%.1f")).append("; CPU per saga by process: ")
                     .append(join(perProcess(half, Step.ProcessCost::cpuMillisPerSaga), "%.1f ms")).append(", of which compiling code (JIT, which the native executables do ")
-                    .append("not do at run time): ").append(join(perProcess(half, Step.ProcessCost::jitMillisPerSaga), "%.1f ms")).append(".\n");
+                    .append("not do at run time): ").append(join(perProcess(half, Step.ProcessCost::jitMillisPerSaga), "%.1f ms"))
+                    .append("; the infrastructure's CPU per saga: ").append(join(half.infrastructureCpuMillisPerSaga(), "%.1f ms"))
+                    .append(".\n");
             md.append("\nPer hop at ").append(half.label()).append(" (").append(half.offeredPerSecond())
                     .append("/s), from the events' own times:\n\n| hop | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|\n");
             half.hops().forEach((hop, p) -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n",

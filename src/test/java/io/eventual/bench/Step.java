@@ -26,6 +26,7 @@ record Step(
         double appCores,
         double appCpuMillisPerSaga,
         Map<String, ProcessCost> processes,
+        Map<String, Double> infrastructureCpuMillisPerSaga,
         double machineBusyPercent,
         double appPeakRssMiB) {
 
