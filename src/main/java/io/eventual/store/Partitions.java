@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +64,7 @@ public class Partitions {
      * partition), then drops, oldest first, every month before the last {@code keepMonths} (0 keeps all), archived to
      * {@code archive} first when given; {@code dropped} hears of each as it goes.
      */
-    public Uni<List<Dropped>> maintain(int keepMonths, Optional<Path> archive, java.util.function.Consumer<Dropped> dropped) {
+    public Uni<List<Dropped>> maintain(int keepMonths, Optional<Path> archive, Consumer<Dropped> dropped) {
         Uni<Void> prepared = pool.preparedQuery("select eventual_event_store_partitions($1)").execute(Tuple.of(MONTHS_AHEAD))
                 .replaceWithVoid();
         if (keepMonths <= 0) {
