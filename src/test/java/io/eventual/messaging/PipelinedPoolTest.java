@@ -1,0 +1,134 @@
+package io.eventual.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.hibernate.StaleStateException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.eventual.testing.EmbeddedInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The pool Hibernate Reactive gets does not wait for BEGIN or for its row writes, and still fails a transaction whose
+ * write went wrong, with the write's own error, before anything of it is committed.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedInfrastructure.class)
+class PipelinedPoolTest {
+
+    private static final String INSERT = "insert into pipelined (id,amount,version) values ($1,$2,$3)";
+    private static final String UPDATE = "update pipelined set amount=$1,version=$2 where id=$3 and version=$4";
+
+    @Inject
+    Pool pool;
+    SqlConnection connection;
+
+    @BeforeEach
+    void connect() throws Exception {
+        assertThat(pool).isInstanceOf(PipelinedPool.class);
+        connection = await(pool.getConnection());
+        await(connection.query("create temp table pipelined (id text primary key, amount int, version int)").execute());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        // The pool keeps the connection, and with it the temporary table.
+        await(connection.query("drop table pipelined").execute());
+        await(connection.close());
+    }
+
+    @Test
+    void beginAndRowWritesAreNotAwaitedAndCommitWhenAllWent() throws Exception {
+        Future<Transaction> begun = connection.begin();
+        assertThat(begun.isComplete()).as("BEGIN answered without waiting").isTrue();
+        Future<RowSet<Row>> insert = connection.preparedQuery(INSERT).execute(Tuple.of("a", 10, 0));
+        Future<RowSet<Row>> update = connection.preparedQuery(UPDATE).execute(Tuple.of(20, 1, "a", 0));
+        assertThat(insert.isComplete() && update.isComplete()).as("row writes answered without waiting").isTrue();
+        assertThat(insert.result().rowCount()).isEqualTo(1);
+
+        assertThat(await(connection.preparedQuery("select amount from pipelined where id = $1").execute(Tuple.of("a")))
+                .iterator().next().getInteger(0)).as("statements ran in order, in the transaction").isEqualTo(20);
+        await(begun.result().commit());
+
+        assertThat(amount("a")).isEqualTo(20);
+        assertThat(connection.transaction()).isNull();
+    }
+
+    @Test
+    void aWriteThatFailedFailsTheNextAwaitedStatementWithItsOwnErrorAndNothingCommits() throws Exception {
+        await(connection.preparedQuery(INSERT).execute(Tuple.of("b", 1, 0)));
+        Transaction transaction = await(connection.begin());
+        connection.preparedQuery(INSERT).execute(Tuple.of("c", 5, 0));
+        connection.preparedQuery(INSERT).execute(Tuple.of("b", 2, 0));
+
+        assertThatThrownBy(() -> await(connection.preparedQuery("select count(*) from pipelined").execute()))
+                .hasCauseInstanceOf(PgException.class)
+                .satisfies(e -> assertThat(((PgException) e.getCause()).getSqlState()).as("the duplicate key, not 'transaction aborted'")
+                        .isEqualTo("23505"));
+        assertThatThrownBy(() -> await(transaction.commit())).hasCauseInstanceOf(PgException.class);
+
+        assertThat(amount("b")).isEqualTo(1);
+        assertThat(amount("c")).as("rolled back with the failed write").isNull();
+    }
+
+    @Test
+    void aWriteThatMissedItsRowFailsTheCommitAsStaleAndRollsBack() throws Exception {
+        await(connection.preparedQuery(INSERT).execute(Tuple.of("d", 1, 3)));
+        Transaction transaction = await(connection.begin());
+        connection.preparedQuery(INSERT).execute(Tuple.of("e", 5, 0));
+        // Someone else moved the row to version 3; this write expected version 2.
+        assertThat(await(connection.preparedQuery(UPDATE).execute(Tuple.of(7, 3, "d", 2))).rowCount()).isEqualTo(1);
+
+        assertThatThrownBy(() -> await(transaction.commit())).hasCauseInstanceOf(StaleStateException.class)
+                .hasMessageContaining("0 rows").hasMessageContaining("update pipelined");
+        assertThat(Failures.isTransient(new RuntimeException(new StaleStateException("x")))).as("retried, not parked").isTrue();
+
+        assertThat(amount("d")).isEqualTo(1);
+        assertThat(amount("e")).isNull();
+    }
+
+    @Test
+    void statementsWrittenByHandAreAwaitedWithTheirRealAnswer() throws Exception {
+        Transaction transaction = await(connection.begin());
+        RowSet<Row> none = await(connection.preparedQuery("update pipelined set amount = $1 where id = $2").execute(Tuple.of(1, "x")));
+        RowSet<Row> conflict = await(connection.preparedQuery("insert into pipelined (id, amount, version) values ($1, $2, $3) "
+                + "on conflict do nothing").execute(Tuple.of("f", 1, 0)));
+        await(transaction.commit());
+
+        assertThat(none.rowCount()).isZero();
+        assertThat(conflict.rowCount()).isEqualTo(1);
+        assertThat(amount("f")).isEqualTo(1);
+    }
+
+    @Test
+    void outsideATransactionEveryStatementIsAwaited() throws Exception {
+        assertThat(await(connection.preparedQuery(UPDATE).execute(Tuple.of(1, 1, "nobody", 0))).rowCount()).isZero();
+    }
+
+    /** Read on the test's connection: the table is temporary, private to it. */
+    private Integer amount(String id) throws Exception {
+        RowSet<Row> rows = await(connection.preparedQuery("select amount from pipelined where id = $1").execute(Tuple.of(id)));
+        return rows.size() == 0 ? null : rows.iterator().next().getInteger(0);
+    }
+
+    private static <T> T await(Future<T> future) throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
