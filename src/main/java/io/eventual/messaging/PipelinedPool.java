@@ -12,6 +12,7 @@ import jakarta.enterprise.inject.Typed;
 
 import org.hibernate.StaleStateException;
 
+import io.quarkus.arc.Unremovable;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -50,6 +51,7 @@ import io.vertx.sqlclient.spi.DatabaseMetadata;
  */
 @Singleton
 @Typed(Pool.class)
+@Unremovable // Hibernate Reactive looks it up by type at run time, where the build cannot see it
 public class PipelinedPool implements Pool {
 
     /** Hibernate's statements for one entity row by its id (and version): no spaces around commas and '='. */

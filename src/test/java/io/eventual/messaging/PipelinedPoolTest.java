@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-
 import org.hibernate.StaleStateException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.EmbeddedInfrastructure;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Future;
@@ -36,12 +35,12 @@ class PipelinedPoolTest {
     private static final String INSERT = "insert into pipelined (id,amount,version) values ($1,$2,$3)";
     private static final String UPDATE = "update pipelined set amount=$1,version=$2 where id=$3 and version=$4";
 
-    @Inject
-    Pool pool;
     SqlConnection connection;
 
     @BeforeEach
     void connect() throws Exception {
+        // Looked up as Hibernate Reactive does, at run time: nothing injects it, and the build must keep it anyway.
+        Pool pool = Arc.container().select(Pool.class).get();
         assertThat(pool).isInstanceOf(PipelinedPool.class);
         connection = await(pool.getConnection());
         await(connection.query("create temp table pipelined (id text primary key, amount int, version int)").execute());
