@@ -18,7 +18,8 @@ import io.eventual.testing.AppProcess;
 /**
  * The benchmark command ({@code ./mvnw verify -Pbench}, options in {@link Options#USAGE}): for each setup (all
  * functions in one JVM or one JVM per function, directly or through a latency proxy to the database and broker), an
- * unloaded baseline, open-loop steps of doubling rate up to saturation and a step at half of the peak; then the
+ * unloaded baseline, open-loop steps of doubling rate up to saturation, a step at half of the peak and the unloaded
+ * one again, warm (which the round-trip target compares); then the
  * physical limits of this machine and the issue's ratios between setups, written to benchmark.json, benchmark.md and
  * latency-throughput.png.
  */
@@ -171,7 +172,7 @@ public final class Benchmark {
             log("warming up for %s", options.warmup());
             // The JIT compiles the hot paths during the warm-up; before that a saga costs several times the CPU.
             load.run("warm-up", options.startRate(), options.warmup(), drain);
-            steps.add(logged(load.run("unloaded", options.unloadedRate(), options.step(), drain)));
+            steps.add(logged(load.run(Results.Run.UNLOADED, options.unloadedRate(), options.step(), drain)));
             List<Integer> rates = options.rates();
             if (rates.isEmpty()) {
                 for (int rate = options.startRate(); rate <= MAX_RATE; rate *= 2) {
@@ -187,7 +188,9 @@ public final class Benchmark {
                 }
             }
             int half = Math.max(1, (int) Math.round(peak(steps) / 2));
-            steps.add(logged(load.run("half of peak", half, options.step(), drain)));
+            steps.add(logged(load.run(Results.Run.HALF_OF_PEAK, half, options.step(), drain)));
+            // Latency without queueing once every process has compiled its hot code: what the round trips cost.
+            steps.add(logged(load.run(Results.Run.UNLOADED_WARM, options.unloadedRate(), options.step(), drain)));
         }
         return steps;
     }
@@ -238,12 +241,12 @@ public final class Benchmark {
         Double splitOverSingle = split.isPresent() && single.isPresent()
                 ? split.get().peakSagasPerSecond() / single.get().peakSagasPerSecond() : null;
         Double latencyOverProxy = far.isPresent() ? far.get().peakSagasPerSecond() / proxied.get().peakSagasPerSecond() : null;
-        Double growth = far.isPresent() ? far.get().steps().get(0).endToEnd().p50() - proxied.get().steps().get(0).endToEnd().p50() : null;
+        Double growth = far.isPresent() ? far.get().unloaded().endToEnd().p50() - proxied.get().unloaded().endToEnd().p50() : null;
         // The added round trip as measured through the proxies (timer granularity adds a little to the nominal delay).
         Double growthLimit = far.isPresent() ? 30 * Math.max(2 * far.get().latencyMillis(),
                 far.get().proxyRoundTripMillis() - proxied.get().proxyRoundTripMillis()) : null;
         Double splitTransactions = split.or(() -> find(runs, r -> r.layout().equals("split") && isDefault(r, options)))
-                .map(r -> r.steps().get(r.steps().size() - 1).writeTransactionsPerSaga()).orElse(null);
+                .map(r -> r.halfOfPeak().writeTransactionsPerSaga()).orElse(null);
         Double singleOverBefore = single.isPresent() && before.isPresent()
                 ? single.get().peakSagasPerSecond() / before.get().peakSagasPerSecond() : null;
         Double rss = single.map(Results.Run::lifetimePeakRssMiB).orElse(null);

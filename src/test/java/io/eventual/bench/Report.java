@@ -59,7 +59,7 @@ final class Report {
             if (!run.idleCores().isEmpty()) {
                 md.append("\nIdle CPU (cores, no load): ").append(join(run.idleCores(), "%.3f")).append(".\n");
             }
-            Step half = run.steps().get(run.steps().size() - 1);
+            Step half = run.halfOfPeak();
             md.append("\nAt ").append(half.label()).append(": write transactions per saga by who made them: ")
                     .append(join(half.transactionsPerSagaBy(), "%.1f")).append("; CPU per saga by process: ")
                     .append(join(perProcess(half, Step.ProcessCost::cpuMillisPerSaga), "%.1f ms")).append(", of which compiling code (JIT, which the native executables do ")

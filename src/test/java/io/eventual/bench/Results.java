@@ -13,6 +13,24 @@ record Results(
     /** One setup (layout, distance to database and broker, application build) and its steps. */
     record Run(String setup, String layout, Double latencyMillis, String app, double proxyRoundTripMillis,
             Map<String, Double> idleCores, List<Step> steps, double peakSagasPerSecond, double lifetimePeakRssMiB) {
+
+        static final String HALF_OF_PEAK = "half of peak";
+        static final String UNLOADED = "unloaded";
+        static final String UNLOADED_WARM = "unloaded, warm";
+
+        /** The step at half of the peak (the last one when there is none, as with fixed --rates). */
+        Step halfOfPeak() {
+            return step(HALF_OF_PEAK).orElse(steps.get(steps.size() - 1));
+        }
+
+        /** The unloaded step after the loaded ones, when every process has compiled its hot code; else the first. */
+        Step unloaded() {
+            return step(UNLOADED_WARM).orElse(steps.get(0));
+        }
+
+        private java.util.Optional<Step> step(String label) {
+            return steps.stream().filter(s -> s.label().equals(label)).findFirst();
+        }
     }
 
     /**
