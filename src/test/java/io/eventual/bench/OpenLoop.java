@@ -270,7 +270,9 @@ final class OpenLoop implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(jdbcUrl);
                 ResultSet rs = c.createStatement().executeQuery("""
                         select pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
-                               (select count(*) from event_store), (select count(*) from processed_event),
+                               (select count(*) from event_store),
+                               -- the store's own dedupe records are not deliveries of their own: it gets each event once
+                               (select count(*) from processed_event where consumer <> 'store'),
                                (select count(*) from dead_letter), (select coalesce(max(position), 0) from event_store)""");
                 ResultSet consumers = c.createStatement().executeQuery("select consumer, count(*) from processed_event group by consumer")) {
             Map<String, Long> byConsumer = new TreeMap<>();
