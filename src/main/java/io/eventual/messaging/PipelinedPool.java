@@ -43,11 +43,14 @@ import io.vertx.sqlclient.spi.DatabaseMetadata;
  * <li><b>BEGIN</b> is sent and not awaited: the transaction's first statement follows it on the wire.</li>
  * <li><b>Row writes</b> of an entity inside a transaction ({@link #DEFERRABLE}: Hibernate's own insert and update of one
  * row by its id, whose only correct outcome is one row) are sent and answered at once with "one row"; the real answer
- * arrives with the next awaited statement's. A write that failed or did not touch exactly one row fails that
- * statement, or the commit, which then rolls back: the same transaction fails with the same error, later.</li>
+ * arrives with the next awaited statement's. A write that failed fails that statement, or the commit, with its own
+ * error; one that did not touch exactly one row fails the commit with a {@link StaleStateException}, as Hibernate's own
+ * check would have; either way the transaction rolls back.</li>
  * </ul>
- * Statements written by hand (named SQL with spaces, {@code on conflict}, {@code returning}) never match and are
- * awaited as before.
+ * Statements written by hand (spaces around '=' and after commas, {@code on conflict}, {@code returning}) never match
+ * and are awaited as before: a native statement on the Hibernate session whose row count matters must keep that style.
+ * COMMIT still waits for the writes' answers: a stale update raises no error in PostgreSQL, so only its answer can say
+ * whether to commit.
  */
 @Singleton
 @Typed(Pool.class)

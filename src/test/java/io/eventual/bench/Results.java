@@ -18,18 +18,17 @@ record Results(
         static final String UNLOADED = "unloaded";
         static final String UNLOADED_WARM = "unloaded, warm";
 
-        /** The step at half of the peak (the last one when there is none, as with fixed --rates). */
         Step halfOfPeak() {
-            return step(HALF_OF_PEAK).orElse(steps.get(steps.size() - 1));
+            return step(HALF_OF_PEAK);
         }
 
-        /** The unloaded step after the loaded ones, when every process has compiled its hot code; else the first. */
+        /** The unloaded step after the loaded ones, when every process has compiled its hot code. */
         Step unloaded() {
-            return step(UNLOADED_WARM).orElse(steps.get(0));
+            return step(UNLOADED_WARM);
         }
 
-        private java.util.Optional<Step> step(String label) {
-            return steps.stream().filter(s -> s.label().equals(label)).findFirst();
+        private Step step(String label) {
+            return steps.stream().filter(s -> s.label().equals(label)).findFirst().orElseThrow();
         }
     }
 
