@@ -3,19 +3,29 @@ package io.eventual.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.hibernate.StaleStateException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.eventual.payment.CreditAccount;
+import io.eventual.payment.Payment;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -35,12 +45,13 @@ class PipelinedPoolTest {
     private static final String INSERT = "insert into pipelined (id,amount,version) values ($1,$2,$3)";
     private static final String UPDATE = "update pipelined set amount=$1,version=$2 where id=$3 and version=$4";
 
+    @Inject
+    Vertx vertx;
     SqlConnection connection;
 
     @BeforeEach
     void connect() throws Exception {
-        // Looked up as Hibernate Reactive does, at run time: nothing injects it, and the build must keep it anyway.
-        Pool pool = Arc.container().select(Pool.class).get();
+        Pool pool = pool();
         assertThat(pool).isInstanceOf(PipelinedPool.class);
         connection = await(pool.getConnection());
         await(connection.query("create temp table pipelined (id text primary key, amount int, version int)").execute());
@@ -117,8 +128,44 @@ class PipelinedPoolTest {
     }
 
     @Test
+    void throughHibernateAnEntityChangedMeanwhileFailsTheTransactionAsStaleAndNothingOfItStays() throws Exception {
+        Pool plain = pool();
+        String account = "pipelined-" + UUID.randomUUID();
+        await(plain.preparedQuery("insert into payment_account (id, customer_id, currency, credit_limit, charged, version) "
+                + "values ($1, $1, 'EUR', 100, 0, 0)").execute(Tuple.of(account)));
+
+        Throwable failure = Contexts.onNewContext(vertx.getOrCreateContext(), () -> Transactions.withTransaction(
+                () -> CreditAccount.<CreditAccount> findById(account).chain(found -> {
+                    Payment payment = new Payment();
+                    payment.orderId = account;
+                    payment.status = Payment.Status.CHARGED;
+                    payment.amount = BigDecimal.TEN;
+                    payment.updatedAt = Instant.now();
+                    found.charged = BigDecimal.TEN;
+                    // Another instance charges the account first: its version moves on under this transaction.
+                    return Uni.createFrom().completionStage(plain.preparedQuery(
+                            "update payment_account set charged = 5, version = 1 where id = $1").execute(Tuple.of(account))
+                            .toCompletionStage()).chain(ignored -> payment.persist());
+                })))
+                .onItemOrFailure().transform((ok, error) -> error)
+                .await().atMost(Duration.ofSeconds(10));
+
+        assertThat(failure).as("the stale update fails the commit").isNotNull();
+        assertThat(Failures.isTransient(failure)).as("retried like any lost race").isTrue();
+        assertThat(await(plain.preparedQuery("select charged from payment_account where id = $1").execute(Tuple.of(account)))
+                .iterator().next().getBigDecimal(0)).isEqualByComparingTo("5");
+        assertThat(await(plain.preparedQuery("select count(*) from payment where order_id = $1").execute(Tuple.of(account)))
+                .iterator().next().getLong(0)).as("the payment written with it rolled back").isZero();
+    }
+
+    @Test
     void outsideATransactionEveryStatementIsAwaited() throws Exception {
         assertThat(await(connection.preparedQuery(UPDATE).execute(Tuple.of(1, 1, "nobody", 0))).rowCount()).isZero();
+    }
+
+    /** Looked up as Hibernate Reactive does, at run time: nothing injects it, and the build must keep it anyway. */
+    private static Pool pool() {
+        return Arc.container().select(Pool.class).get();
     }
 
     /** Read on the test's connection: the table is temporary, private to it. */
