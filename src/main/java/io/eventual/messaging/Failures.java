@@ -17,15 +17,26 @@ public final class Failures {
     }
 
     public static boolean isTransient(Throwable error) {
+        PgException pg = database(error);
+        if (pg != null && pg.getSqlState() != null
+                && (pg.getSqlState().startsWith("08") || TRANSIENT_STATES.contains(pg.getSqlState()))) {
+            return true;
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || TRANSIENT_STATES.contains(pg.getSqlState()))) {
-                return true;
-            }
             if (TRANSIENT_TYPES.contains(t.getClass().getSimpleName())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The database's error among {@code error} and its causes, or null. */
+    static PgException database(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg) {
+                return pg;
+            }
+        }
+        return null;
     }
 }

@@ -82,20 +82,12 @@ public class Inbox {
                 meters.retried().increment();
             }
             // The handler runs first and the duplicate check rides on the statement that writes its events; a
-            // duplicate rolls everything back.
+            // duplicate fails the commit, which rolls everything back.
             ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), attempts.get());
             return Transactions.withTransaction(() -> handler.handle(event)
-                    .chain(events -> outbox.appendOnce(mark, events, trace))
-                    .invoke(isFirst -> {
-                        if (!isFirst) {
-                            throw new Duplicate();
-                        }
-                    }))
-                    .<Void> map(applied -> {
-                        first.set(true);
-                        return null;
-                    })
-                    .onFailure(Duplicate.class::isInstance).recoverWithNull()
+                    .chain(events -> outbox.appendOnce(mark, events, trace)))
+                    .invoke(() -> first.set(true))
+                    .onFailure(ProcessedEvents::isDuplicate).recoverWithNull()
                     // A handler may refuse what it already applied (the order exists): a duplicate, not a failure.
                     .onFailure(error -> !Failures.isTransient(error)).recoverWithUni(error -> processed.seen(consumer, event.id())
                             .chain(seen -> seen ? Uni.createFrom().voidItem() : Uni.createFrom().failure(error)));
@@ -122,13 +114,6 @@ public class Inbox {
                 .onFailure().recoverWithUni(error -> error instanceof RejectedEventException
                         ? park(consumer, delivery, type, span, "rejected", "rejected: " + error.getMessage(), 1)
                         : park(consumer, delivery, type, span, "exhausted", describe(error), retry.attempts()));
-    }
-
-    /** Rolls back the transaction of a delivery whose event was applied before. */
-    private static final class Duplicate extends RuntimeException {
-        Duplicate() {
-            super(null, null, false, false);
-        }
     }
 
     private Uni<Void> park(String consumer, Delivery delivery, String type, Span span, String why, String reason,

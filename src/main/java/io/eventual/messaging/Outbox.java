@@ -44,18 +44,16 @@ public class Outbox {
      * {@link Transactions} transaction, after whose commit the relay gets them.
      */
     public Uni<Void> append(List<Event> events, Context trace) {
-        return events.isEmpty() ? Uni.createFrom().voidItem() : write(null, events, trace).replaceWithVoid();
+        return events.isEmpty() ? Uni.createFrom().voidItem() : appendOnce(null, events, trace);
     }
 
     /**
-     * Records that {@code mark}'s consumer applied its event and appends the events it emits, in one statement; the
-     * events are written only if the mark is new. Returns false for a duplicate: the caller must roll back.
+     * Records that {@code mark}'s consumer applied its event (unless it is null) and appends the events it emits, in one
+     * statement. For a duplicate the commit fails ({@link ProcessedEvents#isDuplicate}) and nothing of the transaction
+     * stays. The statement is not awaited (see {@link PipelinedPool}): the positions it returns are needed only once it
+     * has committed.
      */
-    Uni<Boolean> appendOnce(ProcessedEvents.Mark mark, List<Event> events, Context trace) {
-        return write(mark, events, trace);
-    }
-
-    private Uni<Boolean> write(ProcessedEvents.Mark mark, List<Event> events, Context trace) {
+    Uni<Void> appendOnce(ProcessedEvents.Mark mark, List<Event> events, Context trace) {
         Map<String, String> traceContext = Tracing.carrier(trace);
         List<Map<String, String>> attributes = new ArrayList<>();
         StringBuilder rows = new StringBuilder();
@@ -65,7 +63,6 @@ public class Outbox {
             attributes.add(a);
             rows.append(i == 0 ? "" : ", ").append("(:owner, :id%1$d, :type%1$d, :subject%1$d, :attributes%1$d, :data%1$d)".formatted(i));
         }
-        String insert = "insert into outbox (owner, event_id, type, subject, attributes, data) ";
         // Rows this process published meanwhile are deleted by the same statement: no transaction of their own.
         List<Long> gone = relay.claimDeletes();
         List<OutboxRelay.Pending> pending = new ArrayList<>();
@@ -75,20 +72,21 @@ public class Outbox {
                 relay.committed(pending);
             }
         }, () -> relay.notDeleted(gone));
-        String with = gone.isEmpty() ? "" : "with gone as (" + OutboxRelay.deleteClaimed(":gone") + ") ";
-        String sql;
-        if (mark == null) {
-            sql = with + insert + "values " + rows + " returning position";
-        } else if (events.isEmpty()) {
-            sql = with + ProcessedEvents.INSERT;
-        } else {
-            // The mark comes back as -1 when it is new; the events are written only then.
-            sql = (with.isEmpty() ? "with " : with + ", ") + "processed as (" + ProcessedEvents.INSERT + "), sent as (" + insert
-                    + "select * from (values " + rows + ") as v where exists (select 1 from processed) returning position) "
-                    + "select * from processed union all select position from sent";
+        List<String> ctes = new ArrayList<>();
+        if (!gone.isEmpty()) {
+            ctes.add("gone as (" + OutboxRelay.deleteClaimed(":gone") + ")");
         }
+        String last = "insert into outbox (owner, event_id, type, subject, attributes, data) values " + rows + " returning position";
+        if (mark != null && events.isEmpty()) {
+            last = ProcessedEvents.INSERT;
+        } else if (mark != null) {
+            ctes.add("processed as (" + ProcessedEvents.INSERT + ")");
+        }
+        String sql = PipelinedPool.ANSWERED_AT_COMMIT + (ctes.isEmpty() ? "" : "with " + String.join(", ", ctes) + " ") + last;
+        List<String> data = new ArrayList<>();
+        Instant written = Instant.now();
         return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql, Long.class);
+            var query = session.createNativeQuery(sql);
             if (!gone.isEmpty()) {
                 query.setParameter("gone", OutboxRelay.csv(gone));
             }
@@ -96,7 +94,6 @@ public class Outbox {
                 query.setParameter("consumer", mark.consumer()).setParameter("eventId", mark.eventId())
                         .setParameter("attempt", mark.attempt());
             }
-            List<String> data = new ArrayList<>();
             if (!events.isEmpty()) {
                 query.setParameter("owner", relay.owner());
             }
@@ -107,17 +104,17 @@ public class Outbox {
                         .setParameter("subject" + i, event.subject()).setParameter("attributes" + i, json(attributes.get(i)))
                         .setParameter("data" + i, data.get(i));
             }
-            Instant written = Instant.now();
-            return query.getResultList().map(returned -> {
-                boolean first = mark == null || returned.contains(-1L);
+            PipelinedPool.answerAtCommit(returned -> {
                 // The sequence hands out positions in the order of the VALUES rows.
-                List<Long> positions = returned.stream().filter(p -> p >= 0).sorted().toList();
+                List<Long> positions = new ArrayList<>();
+                returned.forEach(row -> positions.add(row.getLong(0)));
+                positions.sort(null);
                 for (int i = 0; i < positions.size(); i++) {
                     pending.add(new OutboxRelay.Pending(positions.get(i), events.get(i).type().typeName(), attributes.get(i),
                             data.get(i), written));
                 }
-                return first;
             });
+            return query.executeUpdate().replaceWithVoid();
         });
     }
 

@@ -3,20 +3,22 @@ package io.eventual.messaging;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collector;
 
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Typed;
 
-import org.hibernate.StaleStateException;
-
 import io.quarkus.arc.Unremovable;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PrepareOptions;
@@ -30,42 +32,65 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.TransactionRollbackException;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.desc.ColumnDescriptor;
 import io.vertx.sqlclient.spi.DatabaseMetadata;
 
 /**
  * The pool Hibernate Reactive uses (it replaces the default one for {@code io.vertx.sqlclient.Pool}; code that asks for
- * the Mutiny pool gets the plain one): it lets a handler's transaction travel in fewer round trips. Hibernate Reactive
- * awaits every statement, so a hop of BEGIN, a read, two row writes, the outbox statement and COMMIT waits for six
- * answers; PostgreSQL answers pipelined statements in order, so only the answers someone needs must be awaited.
+ * the Mutiny pool gets the plain one): it lets a handler's transaction travel in two round trips, one for its reads and
+ * one for everything else. Hibernate Reactive awaits every statement, so a hop of BEGIN, a read, two row writes, the
+ * outbox statement and COMMIT would wait for six answers; PostgreSQL answers pipelined statements in order, so only the
+ * answers someone needs before going on must be awaited.
  * <ul>
  * <li><b>BEGIN</b> is sent and not awaited: the transaction's first statement follows it on the wire.</li>
- * <li><b>Row writes</b> of an entity inside a transaction ({@link #DEFERRABLE}: Hibernate's own insert and update of one
- * row by its id, whose only correct outcome is one row) are sent and answered at once with "one row"; the real answer
- * arrives with the next awaited statement's. A write that failed fails that statement, or the commit, with its own
- * error; one that did not touch exactly one row fails the commit with a {@link StaleStateException}, as Hibernate's own
- * check would have; either way the transaction rolls back.</li>
+ * <li><b>Row writes</b> of an entity ({@link #ROW_INSERT}, {@link #ROW_UPDATE}: Hibernate's own insert and update of
+ * one row by its id, whose only correct outcome is one row) are answered at once with "one row". An update is sent
+ * wrapped in {@code eventual_expect_one_row} (migration V15), which raises 40001 when it matched no row, the way
+ * Hibernate's own check would have failed it.</li>
+ * <li><b>Statements marked {@link #ANSWERED_AT_COMMIT}</b> (the outbox's) are answered at once too; their rows go to
+ * the consumer given to {@link #answerAtCommit} before the commit completes.</li>
+ * <li><b>COMMIT</b> follows without waiting for any of their answers: every one of them can only fail with an error,
+ * which aborts the transaction in the database, and PostgreSQL answers the COMMIT of an aborted transaction by rolling
+ * it back. The commit then fails with the first error.</li>
  * </ul>
- * Statements written by hand (spaces around '=' and after commas, {@code on conflict}, {@code returning}) never match
- * and are awaited as before: a native statement on the Hibernate session whose row count matters must keep that style.
- * COMMIT still waits for the writes' answers: a stale update raises no error in PostgreSQL, so only its answer can say
- * whether to commit.
+ * A statement awaited after a write that failed fails with the write's own error (a 23505 stays a 23505). Statements
+ * written by hand (spaces around '=' and after commas, {@code on conflict}, {@code returning}) never match and are
+ * awaited with their real answer: a native statement on the Hibernate session whose row count matters must keep that
+ * style.
  */
 @Singleton
 @Typed(Pool.class)
 @Unremovable // Hibernate Reactive looks it up by type at run time, where the build cannot see it
 public class PipelinedPool implements Pool {
 
-    /** Hibernate's statements for one entity row by its id (and version): no spaces around commas and '='. */
-    static final Pattern DEFERRABLE = Pattern.compile(
-            "insert into \\w+ \\(\\w+(,\\w+)*\\) values \\(\\$\\d+(,\\$\\d+)*\\)"
-                    + "|update \\w+ set \\w+=\\$\\d+(,\\w+=\\$\\d+)* where \\w+=\\$\\d+( and \\w+=\\$\\d+)*");
+    /** Hibernate's insert of one entity row: it inserts one row or fails. */
+    static final Pattern ROW_INSERT = Pattern.compile("insert into \\w+ \\(\\w+(,\\w+)*\\) values \\(\\$\\d+(,\\$\\d+)*\\)");
+    /** Hibernate's update of one entity row by its id (and version), no spaces around commas and '='; group 1: the table. */
+    static final Pattern ROW_UPDATE = Pattern.compile(
+            "update (\\w+) set \\w+=\\$\\d+(,\\w+=\\$\\d+)* where \\w+=\\$\\d+( and \\w+=\\$\\d+)*");
+    /** Starts a statement whose answer can wait for the commit; see {@link #answerAtCommit}. */
+    static final String ANSWERED_AT_COMMIT = "/* answered at commit */ ";
+
+    private static final String ANSWER = "eventual.answer-at-commit";
+    private static final Consumer<RowSet<Row>> IGNORED = rows -> {
+    };
 
     private final Pool pool;
 
     PipelinedPool(PgPool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * Lets the next statement marked {@link #ANSWERED_AT_COMMIT} that runs on this Vert.x context go unawaited: the
+     * caller sees one row changed at once, and {@code answer} gets the real rows before the commit completes (the
+     * commit fails instead if the statement did). Such a statement must run inside a transaction and fail with an
+     * error, never by changing fewer rows.
+     */
+    static void answerAtCommit(Consumer<RowSet<Row>> answer) {
+        Vertx.currentContext().putLocal(ANSWER, answer);
     }
 
     @Override
@@ -120,7 +145,7 @@ public class PipelinedPool implements Pool {
         return pool.size();
     }
 
-    /** A connection whose transactions begin without waiting and whose row writes are answered later. */
+    /** A connection whose transactions are pipelined: BEGIN, the unawaited statements and COMMIT go out back to back. */
     static final class Connection implements SqlConnection {
 
         private final SqlConnection connection;
@@ -132,7 +157,10 @@ public class PipelinedPool implements Pool {
 
         @Override
         public Future<Transaction> begin() {
-            current = new Pipeline(connection.begin());
+            if (pipeline() != null) {
+                return Future.failedFuture(new IllegalStateException("a transaction is already running on this connection"));
+            }
+            current = new Pipeline(connection);
             return Future.succeededFuture(current);
         }
 
@@ -141,29 +169,51 @@ public class PipelinedPool implements Pool {
             begin().onComplete(handler);
         }
 
-        /** The running transaction; the real one ends (and forgets itself) when COMMIT or ROLLBACK was answered. */
+        /** The running transaction, until its COMMIT or ROLLBACK is sent. */
         @Override
         public Transaction transaction() {
-            return connection.transaction() == null ? null : current;
+            return pipeline();
         }
 
         private Pipeline pipeline() {
-            return connection.transaction() == null ? null : current;
+            return current != null && current.running() ? current : null;
         }
 
         @Override
         public PreparedQuery<RowSet<Row>> preparedQuery(String sql) {
-            return statement(sql, connection.preparedQuery(sql));
+            return statement(sql, connection::preparedQuery);
         }
 
         @Override
         public PreparedQuery<RowSet<Row>> preparedQuery(String sql, PrepareOptions options) {
-            return statement(sql, connection.preparedQuery(sql, options));
+            return statement(sql, text -> connection.preparedQuery(text, options));
         }
 
-        private PreparedQuery<RowSet<Row>> statement(String sql, PreparedQuery<RowSet<Row>> query) {
+        private PreparedQuery<RowSet<Row>> statement(String sql, Function<String, PreparedQuery<RowSet<Row>>> prepare) {
             Pipeline pipeline = pipeline();
-            return pipeline == null ? query : new Statement(query, pipeline, DEFERRABLE.matcher(sql).matches() ? sql : null);
+            if (sql.startsWith(ANSWERED_AT_COMMIT)) {
+                Context context = Vertx.currentContext();
+                Consumer<RowSet<Row>> answer = context == null ? null : context.getLocal(ANSWER);
+                if (answer != null) {
+                    context.removeLocal(ANSWER);
+                }
+                if (pipeline == null || answer == null) {
+                    throw new IllegalStateException("a statement answered at commit runs in a transaction, after answerAtCommit");
+                }
+                return new Statement(prepare.apply(sql), pipeline, answer);
+            }
+            if (pipeline == null) {
+                return prepare.apply(sql);
+            }
+            if (ROW_INSERT.matcher(sql).matches()) {
+                return new Statement(prepare.apply(sql), pipeline, IGNORED);
+            }
+            Matcher update = ROW_UPDATE.matcher(sql);
+            if (update.matches()) {
+                return new Statement(prepare.apply("with changed as (" + sql + " returning 1) select eventual_expect_one_row(count(*), '"
+                        + update.group(1) + "') from changed"), pipeline, IGNORED);
+            }
+            return new Statement(prepare.apply(sql), pipeline, null);
         }
 
         @Override
@@ -212,12 +262,14 @@ public class PipelinedPool implements Pool {
 
         @Override
         public void close(Handler<AsyncResult<Void>> handler) {
-            connection.close(handler);
+            close().onComplete(handler);
         }
 
+        /** Rolls back a transaction left running first: the connection goes back to the pool clean. */
         @Override
         public Future<Void> close() {
-            return connection.close();
+            Pipeline pipeline = pipeline();
+            return pipeline == null ? connection.close() : pipeline.rollback().eventually(() -> connection.close());
         }
 
         @Override
@@ -227,41 +279,59 @@ public class PipelinedPool implements Pool {
     }
 
     /**
-     * A transaction whose BEGIN and row writes are in flight: remembers the first write that went wrong and makes the
-     * next awaited statement, or the commit, fail with it.
+     * A transaction sent as it goes: BEGIN, then statements, then COMMIT, awaiting only what its user awaits. Remembers
+     * the first unawaited statement that failed, and fails the next awaited statement, or the commit, with it.
      */
     static final class Pipeline implements Transaction {
 
-        private final Future<Transaction> begun;
-        private final List<Future<Void>> writes = new ArrayList<>();
+        private final SqlConnection connection;
+        private final List<Future<Void>> unanswered = new ArrayList<>();
+        private final Promise<Void> completion = Promise.promise();
         private Throwable failure;
+        private boolean running = true;
 
-        Pipeline(Future<Transaction> begun) {
-            this.begun = begun;
+        Pipeline(SqlConnection connection) {
+            this.connection = connection;
+            unawaited(connection.query("BEGIN").execute(), IGNORED);
         }
 
-        void sent(String sql, Future<RowSet<Row>> answer) {
-            writes.add(answer.transform(result -> {
-                if (failure == null && result.failed()) {
-                    failure = result.cause();
-                } else if (failure == null && result.result().rowCount() != 1) {
-                    failure = new StaleStateException("a row changed or went meanwhile: %d rows for [%s]"
-                            .formatted(result.result().rowCount(), sql));
+        boolean running() {
+            return running;
+        }
+
+        void unawaited(Future<RowSet<Row>> answer, Consumer<RowSet<Row>> rows) {
+            unanswered.add(answer.transform(result -> {
+                if (result.failed()) {
+                    failure = failure == null ? result.cause() : failure;
+                } else if (failure == null) {
+                    rows.accept(result.result());
                 }
                 return Future.succeededFuture();
             }));
         }
 
-        /** Once every write sent so far has its answer: the first failure among them, or else {@code error}. */
+        /** Once every statement sent so far has its answer: the first failure among them, or else {@code error}. */
         <T> Future<T> failWith(Throwable error) {
-            return Future.all(writes).transform(ignored -> Future.failedFuture(failure != null ? failure : error));
+            return Future.all(unanswered).transform(ignored -> Future.failedFuture(failure != null ? failure : error));
         }
 
+        /** Sent behind everything before it: the database rolls back instead if any of it failed, and so does this. */
         @Override
         public Future<Void> commit() {
-            return Future.all(writes).transform(ignored -> failure == null
-                    ? begun.compose(Transaction::commit)
-                    : begun.compose(Transaction::rollback).transform(rolledBack -> Future.failedFuture(failure)));
+            if (!running) {
+                return Future.failedFuture(new IllegalStateException("the transaction has ended"));
+            }
+            running = false;
+            Future<RowSet<Row>> ended = connection.query(failure == null ? "COMMIT" : "ROLLBACK").execute();
+            return Future.all(unanswered).transform(ignored -> ended).transform(result -> {
+                Throwable error = failure != null ? failure : result.cause();
+                if (error == null) {
+                    completion.tryComplete();
+                    return Future.succeededFuture();
+                }
+                completion.tryFail(TransactionRollbackException.INSTANCE);
+                return Future.failedFuture(error);
+            });
         }
 
         @Override
@@ -271,8 +341,12 @@ public class PipelinedPool implements Pool {
 
         @Override
         public Future<Void> rollback() {
-            // Without a BEGIN there is nothing to roll back (the connection failed, and so does everything sent on it).
-            return begun.transform(result -> result.succeeded() ? result.result().rollback() : Future.succeededFuture());
+            if (!running) {
+                return Future.succeededFuture();
+            }
+            running = false;
+            completion.tryFail(TransactionRollbackException.INSTANCE);
+            return connection.query("ROLLBACK").execute().mapEmpty();
         }
 
         @Override
@@ -287,29 +361,29 @@ public class PipelinedPool implements Pool {
 
         @Override
         public Future<Void> completion() {
-            return begun.compose(Transaction::completion);
+            return completion.future();
         }
     }
 
-    /** A statement inside a pipelined transaction: a row write is answered at once; any other reports earlier failures. */
+    /** A statement inside a pipelined transaction: awaited with its real answer, or answered at once and checked later. */
     static final class Statement implements PreparedQuery<RowSet<Row>> {
 
         private final PreparedQuery<RowSet<Row>> query;
         private final Pipeline pipeline;
-        /** The SQL when this is a row write whose answer can wait, else null. */
-        private final String deferred;
+        /** Where an unawaited statement's rows go; null for a statement that is awaited. */
+        private final Consumer<RowSet<Row>> unawaited;
 
-        Statement(PreparedQuery<RowSet<Row>> query, Pipeline pipeline, String deferred) {
+        Statement(PreparedQuery<RowSet<Row>> query, Pipeline pipeline, Consumer<RowSet<Row>> unawaited) {
             this.query = query;
             this.pipeline = pipeline;
-            this.deferred = deferred;
+            this.unawaited = unawaited;
         }
 
         @Override
         public Future<RowSet<Row>> execute(Tuple tuple) {
             Future<RowSet<Row>> answer = query.execute(tuple);
-            if (deferred != null) {
-                pipeline.sent(deferred, answer);
+            if (unawaited != null) {
+                pipeline.unawaited(answer, unawaited);
                 return Future.succeededFuture(OneRow.INSTANCE);
             }
             return answer.recover(pipeline::failWith);
@@ -322,7 +396,7 @@ public class PipelinedPool implements Pool {
 
         @Override
         public Future<RowSet<Row>> execute() {
-            return query.execute().recover(pipeline::failWith);
+            return execute(Tuple.tuple());
         }
 
         @Override
@@ -332,7 +406,9 @@ public class PipelinedPool implements Pool {
 
         @Override
         public Future<RowSet<Row>> executeBatch(List<Tuple> batch) {
-            return query.executeBatch(batch).recover(pipeline::failWith);
+            // Awaited even when it could wait: only the real answer holds a row count per entry.
+            Future<RowSet<Row>> answer = query.executeBatch(batch).recover(pipeline::failWith);
+            return unawaited == null ? answer : answer.onSuccess(unawaited::accept);
         }
 
         @Override
@@ -351,7 +427,7 @@ public class PipelinedPool implements Pool {
         }
     }
 
-    /** The answer a row write gets before its real one: one row changed, no rows returned. */
+    /** The answer an unawaited statement gets before its real one: one row changed, no rows returned. */
     static final class OneRow implements RowSet<Row> {
 
         static final OneRow INSTANCE = new OneRow();

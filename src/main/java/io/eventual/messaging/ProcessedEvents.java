@@ -3,13 +3,15 @@ package io.eventual.messaging;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The duplicate detector: remembers which events a consumer has applied. The record is written by the same statement
  * that writes the events the consumer emits ({@link Outbox#appendOnce}), at the end of the consumer's transaction; a
- * duplicate finds the record there and its transaction is rolled back, effects and all.
+ * duplicate collides with the record there, which aborts its transaction, effects and all. The collision is an error,
+ * not a row count, so the statement need not be awaited before COMMIT ({@link PipelinedPool}).
  */
 @ApplicationScoped
 public class ProcessedEvents {
@@ -21,9 +23,14 @@ public class ProcessedEvents {
     /** The start of an insert of marks: (consumer, event_id, attempts) rows follow. */
     public static final String MARK_ALL = "insert into processed_event (consumer, event_id, attempts) ";
 
-    /** Inserts the mark; returns a row only the first time (named parameters :consumer, :eventId, :attempt). */
-    static final String INSERT = MARK_ALL + "values (:consumer, :eventId, :attempt) "
-            + "on conflict do nothing returning -1::bigint";
+    /** Inserts the mark (named parameters :consumer, :eventId, :attempt); fails the second time, see {@link #isDuplicate}. */
+    static final String INSERT = MARK_ALL + "values (:consumer, :eventId, :attempt)";
+
+    /** Whether {@code error} is the second insert of a mark: the consumer had applied the event. */
+    static boolean isDuplicate(Throwable error) {
+        PgException pg = Failures.database(error);
+        return pg != null && "23505".equals(pg.getSqlState()) && "processed_event_pkey".equals(pg.getConstraint());
+    }
 
     private final Pool pool;
 

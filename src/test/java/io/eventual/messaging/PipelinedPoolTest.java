@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.hibernate.StaleStateException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ import io.eventual.payment.CreditAccount;
 import io.eventual.payment.Payment;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.arc.Arc;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -99,19 +103,50 @@ class PipelinedPoolTest {
     }
 
     @Test
-    void aWriteThatMissedItsRowFailsTheCommitAsStaleAndRollsBack() throws Exception {
+    void anUpdateThatMissedItsRowAbortsTheTransactionInTheDatabaseSoTheCommitBehindItRollsBack() throws Exception {
         await(connection.preparedQuery(INSERT).execute(Tuple.of("d", 1, 3)));
         Transaction transaction = await(connection.begin());
         connection.preparedQuery(INSERT).execute(Tuple.of("e", 5, 0));
-        // Someone else moved the row to version 3; this write expected version 2.
+        // Someone else moved the row to version 3; this write expected version 2. COMMIT goes out right behind it.
         assertThat(await(connection.preparedQuery(UPDATE).execute(Tuple.of(7, 3, "d", 2))).rowCount()).isEqualTo(1);
 
-        assertThatThrownBy(() -> await(transaction.commit())).hasCauseInstanceOf(StaleStateException.class)
-                .hasMessageContaining("0 rows").hasMessageContaining("update pipelined");
-        assertThat(Failures.isTransient(new RuntimeException(new StaleStateException("x")))).as("retried, not parked").isTrue();
+        assertThatThrownBy(() -> await(transaction.commit())).hasCauseInstanceOf(PgException.class)
+                .hasMessageContaining("stale write: 0 rows of pipelined changed")
+                .satisfies(e -> assertThat(Failures.isTransient(e)).as("retried, not parked").isTrue());
 
         assertThat(amount("d")).isEqualTo(1);
         assertThat(amount("e")).isNull();
+        assertThat(connection.transaction()).isNull();
+    }
+
+    @Test
+    void aStatementAnsweredAtCommitGivesItsRowsBeforeTheCommitCompletesAndASecondMarkFailsAsDuplicate() throws Exception {
+        String event = "pipelined-" + UUID.randomUUID();
+        List<String> answered = new ArrayList<>();
+        String mark = PipelinedPool.ANSWERED_AT_COMMIT + "insert into processed_event (consumer, event_id) values (:consumer, :event) "
+                + "returning event_id";
+        AtomicInteger runs = new AtomicInteger();
+        // An awaited statement first, then the marked one: COMMIT follows it without waiting for its answer.
+        Supplier<Uni<Integer>> markOnce = () -> Contexts.onNewContext(vertx.getOrCreateContext(), () -> Transactions.withTransaction(
+                () -> Panache.getSession().chain(session -> session
+                        .createNativeQuery("insert into processed_event (consumer, event_id) values (:consumer, :event)")
+                        .setParameter("consumer", "test-run-" + runs.incrementAndGet()).setParameter("event", event).executeUpdate()
+                        .chain(() -> {
+                            PipelinedPool.answerAtCommit(rows -> rows.forEach(row -> answered.add(row.getString(0))));
+                            return session.createNativeQuery(mark).setParameter("consumer", "test").setParameter("event", event)
+                                    .executeUpdate()
+                                    .invoke(count -> assertThat(answered).as("answered before the real answer came").isEmpty());
+                        }))))
+                .invoke(count -> assertThat(answered).as("the real rows, once committed").containsExactly(event));
+
+        assertThat(markOnce.get().await().atMost(Duration.ofSeconds(10))).isEqualTo(1);
+
+        answered.clear();
+        Throwable duplicate = markOnce.get().onItemOrFailure().transform((ok, error) -> error).await().atMost(Duration.ofSeconds(10));
+        assertThat(ProcessedEvents.isDuplicate(duplicate)).as("failed as a duplicate: %s", duplicate).isTrue();
+        assertThat(answered).isEmpty();
+        assertThat(await(pool().preparedQuery("select count(*) from processed_event where event_id = $1").execute(Tuple.of(event)))
+                .iterator().next().getLong(0)).as("the first transaction's two rows, nothing of the second").isEqualTo(2);
     }
 
     @Test
