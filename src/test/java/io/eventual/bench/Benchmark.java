@@ -18,8 +18,8 @@ import io.eventual.testing.AppProcess;
 /**
  * The benchmark command ({@code ./mvnw verify -Pbench}, options in {@link Options#USAGE}): for each setup (all
  * functions in one JVM or one JVM per function, directly or through a latency proxy to the database and broker), an
- * unloaded baseline, open-loop steps of doubling rate up to saturation, a step at half of the peak and the unloaded
- * one again, warm (which the round-trip target compares); then the
+ * unloaded baseline, open-loop steps of doubling rate up to saturation, refined by bisection, a step at half of the
+ * peak (the highest rate kept up with) and the unloaded one again, warm (which the round-trip target compares); then the
  * physical limits of this machine and the issue's ratios between setups, written to benchmark.json, benchmark.md and
  * latency-throughput.png.
  */
@@ -30,6 +30,8 @@ public final class Benchmark {
     /** Sends in flight when measuring the broker, as {@code artemis perf client --max-pending 64}. */
     static final int WINDOW = 64;
     static final int MAX_RATE = 5_000;
+    /** Bisections between the last doubled rate kept up with and the first not: the peak within a quarter of it. */
+    static final int REFINEMENTS = 2;
     static final double MIB = 1024 * 1024;
     static final double MB = 1_000_000;
     /** How long each process's CPU is read while no load runs. */
@@ -175,11 +177,22 @@ public final class Benchmark {
             steps.add(logged(load.run(Results.Run.UNLOADED, options.unloadedRate(), options.step(), drain)));
             List<Integer> rates = options.rates();
             if (rates.isEmpty()) {
-                for (int rate = options.startRate(); rate <= MAX_RATE; rate *= 2) {
-                    Step step = logged(load.run("rate " + rate, rate, options.step(), drain));
-                    steps.add(step);
-                    if (step.saturated()) {
-                        break;
+                int kept = 0;
+                int lost = 0;
+                for (int rate = options.startRate(); rate <= MAX_RATE && lost == 0; rate *= 2) {
+                    if (fallsBehind(load, rate, steps, options, drain)) {
+                        lost = rate;
+                    } else {
+                        kept = rate;
+                    }
+                }
+                // Doubling leaves the peak somewhere in [kept, lost): halve that gap a few times.
+                for (int i = 0; i < REFINEMENTS && lost - kept > 1; i++) {
+                    int rate = (kept + lost) / 2;
+                    if (fallsBehind(load, rate, steps, options, drain)) {
+                        lost = rate;
+                    } else {
+                        kept = rate;
                     }
                 }
             } else {
@@ -193,6 +206,13 @@ public final class Benchmark {
             steps.add(logged(load.run(Results.Run.UNLOADED_WARM, options.unloadedRate(), options.step(), drain)));
         }
         return steps;
+    }
+
+    /** Runs a step at {@code rate}; whether the system fell behind it. */
+    private static boolean fallsBehind(OpenLoop load, int rate, List<Step> steps, Options options, Duration drain) throws Exception {
+        Step step = logged(load.run("rate " + rate, rate, options.step(), drain));
+        steps.add(step);
+        return step.saturated();
     }
 
     private static Results.Run run(Options.Setup setup, Options options, List<Step> steps, double proxyRoundTrip,
@@ -226,8 +246,13 @@ public final class Benchmark {
         return new Results.Limits(CONNECTIONS, commits, commitsOne, (int) messageBytes, WINDOW, messages, artemis);
     }
 
+    /**
+     * The highest rate the system kept up with (see {@link Step#saturated}). A step it fell behind in also completes
+     * its sagas at some rate, but that rate depends on how far it was overloaded (deeper queues, bigger batches), so
+     * two setups compared by it are compared at different overloads.
+     */
     static double peak(List<Step> steps) {
-        return steps.stream().mapToDouble(Step::sagasPerSecond).max().orElse(0);
+        return steps.stream().filter(step -> !step.saturated()).mapToDouble(Step::sagasPerSecond).max().orElse(0);
     }
 
     /** The ratios, each between two setups of this run where it has them. */

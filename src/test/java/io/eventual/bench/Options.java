@@ -62,7 +62,7 @@ record Options(
 
     static final String USAGE = """
             eventual benchmark: ./mvnw verify -Pbench [-Dbench.args="OPTIONS"]
-              --rates 20,40,80     orders/s to offer, one step each (default: double from --start until saturated)
+              --rates 20,40,80     orders/s to offer, one step each (default: double from --start until saturated, then bisect twice)
               --start 10           first rate when doubling
               --unloaded 2         rate of the unloaded baseline step
               --step 20s           length of each step       --warmup 30s   warm-up before measuring
