@@ -194,6 +194,19 @@ class PipelinedPoolTest {
     }
 
     @Test
+    void aConnectionClosedInTheMiddleOfATransactionGoesBackToThePoolRolledBack() throws Exception {
+        String event = "pipelined-" + UUID.randomUUID();
+        String mark = "insert into processed_event (consumer, event_id) values ('test', $1)";
+        SqlConnection other = await(pool().getConnection());
+        await(other.begin());
+        await(other.preparedQuery(mark).execute(Tuple.of(event)));
+        await(other.close());
+
+        // Left open, that transaction would still hold the row: this insert would collide with it, or wait for it.
+        assertThat(await(pool().preparedQuery(mark).execute(Tuple.of(event))).rowCount()).isEqualTo(1);
+    }
+
+    @Test
     void outsideATransactionEveryStatementIsAwaited() throws Exception {
         assertThat(await(connection.preparedQuery(UPDATE).execute(Tuple.of(1, 1, "nobody", 0))).rowCount()).isZero();
     }
