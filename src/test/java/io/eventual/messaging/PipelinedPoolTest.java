@@ -211,6 +211,12 @@ class PipelinedPoolTest {
         assertThat(await(connection.preparedQuery(UPDATE).execute(Tuple.of(1, 1, "nobody", 0))).rowCount()).isZero();
     }
 
+    @Test
+    void aStatementAnsweredAtCommitIsRefusedOutsideATransaction() {
+        assertThatThrownBy(() -> connection.preparedQuery(PipelinedPool.ANSWERED_AT_COMMIT + "delete from pipelined"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("in a transaction");
+    }
+
     /** Looked up as Hibernate Reactive does, at run time: nothing injects it, and the build must keep it anyway. */
     private static Pool pool() {
         return Arc.container().select(Pool.class).get();
