@@ -177,22 +177,25 @@ public final class Benchmark {
             steps.add(logged(load.run(Results.Run.UNLOADED, options.unloadedRate(), options.step(), drain)));
             List<Integer> rates = options.rates();
             if (rates.isEmpty()) {
+                // Double until the system falls behind, then halve the gap between the last rate kept up with and
+                // the first not a few times: the peak lies in [kept, lost).
                 int kept = 0;
                 int lost = 0;
-                for (int rate = options.startRate(); rate <= MAX_RATE && lost == 0; rate *= 2) {
-                    if (fallsBehind(load, rate, steps, options, drain)) {
+                int bisections = 0;
+                for (int rate = options.startRate(); rate <= MAX_RATE;) {
+                    Step step = logged(load.run("rate " + rate, rate, options.step(), drain));
+                    steps.add(step);
+                    if (step.saturated()) {
                         lost = rate;
                     } else {
                         kept = rate;
                     }
-                }
-                // Doubling leaves the peak somewhere in [kept, lost): halve that gap a few times.
-                for (int i = 0; i < REFINEMENTS && lost - kept > 1; i++) {
-                    int rate = (kept + lost) / 2;
-                    if (fallsBehind(load, rate, steps, options, drain)) {
-                        lost = rate;
+                    if (lost == 0) {
+                        rate *= 2;
+                    } else if (bisections++ < REFINEMENTS && lost - kept > 1) {
+                        rate = (kept + lost) / 2;
                     } else {
-                        kept = rate;
+                        break;
                     }
                 }
             } else {
@@ -206,13 +209,6 @@ public final class Benchmark {
             steps.add(logged(load.run(Results.Run.UNLOADED_WARM, options.unloadedRate(), options.step(), drain)));
         }
         return steps;
-    }
-
-    /** Runs a step at {@code rate}; whether the system fell behind it. */
-    private static boolean fallsBehind(OpenLoop load, int rate, List<Step> steps, Options options, Duration drain) throws Exception {
-        Step step = logged(load.run("rate " + rate, rate, options.step(), drain));
-        steps.add(step);
-        return step.saturated();
     }
 
     private static Results.Run run(Options.Setup setup, Options options, List<Step> steps, double proxyRoundTrip,
@@ -266,7 +262,7 @@ public final class Benchmark {
         Double splitOverSingle = split.isPresent() && single.isPresent()
                 ? split.get().peakSagasPerSecond() / single.get().peakSagasPerSecond() : null;
         Double latencyOverProxy = far.isPresent() ? far.get().peakSagasPerSecond() / proxied.get().peakSagasPerSecond() : null;
-        Double growth = far.isPresent() ? far.get().unloaded().endToEnd().p50() - proxied.get().unloaded().endToEnd().p50() : null;
+        Double growth = far.isPresent() ? far.get().unloadedWarm().endToEnd().p50() - proxied.get().unloadedWarm().endToEnd().p50() : null;
         // The added round trip as measured through the proxies (timer granularity adds a little to the nominal delay).
         Double growthLimit = far.isPresent() ? 30 * Math.max(2 * far.get().latencyMillis(),
                 far.get().proxyRoundTripMillis() - proxied.get().proxyRoundTripMillis()) : null;

@@ -23,7 +23,7 @@ record Results(
         }
 
         /** The unloaded step after the loaded ones, when every process has compiled its hot code. */
-        Step unloaded() {
+        Step unloadedWarm() {
             return step(UNLOADED_WARM);
         }
 
