@@ -79,8 +79,8 @@ record Options(
               --setups single,split,split@0,split@1   run several setups one after the other, each
                                    layout[@latency][=app dir], and compare them; overrides --layout/--latency
               --app target/quarkus-app   the packaged application to run (e.g. a copy built from an older commit)
-              --artemis DIR        an unpacked apache-artemis distribution: its `bin/artemis perf client` measures the
-                                   same broker too, to check the benchmark's broker limit against the broker's own tool
+              --artemis DIR        an unpacked apache-artemis distribution whose `bin/artemis perf client` measures the
+                                   broker's ceiling (-Pbench unpacks the embedded broker's version into target/artemis)
               --smoke              seconds-long run with a tiny load (what ./mvnw verify runs)
             """;
 

@@ -153,14 +153,14 @@ final class PhysicalLimits {
     /**
      * The same measurement by Artemis's own tool, {@code artemis perf client --persistent --max-pending <window>} with
      * the same message size against the same broker. Its fresh JVM needs a long warm-up on a small machine (its rate
-     * climbs for tens of seconds), so it runs three windows and the figure is the median of the per-second "received"
-     * samples of the last one.
+     * climbs for tens of seconds), so it warms up for at least 20 s and the figure is the median of the per-second
+     * "received" samples of the second half of its measured run.
      */
     static double artemisPerfClient(java.nio.file.Path home, String host, int port, int size, int window, Duration duration,
             java.nio.file.Path out) throws Exception {
         java.nio.file.Path report = out.toAbsolutePath().resolve("artemis-perf.json");
-        long seconds = Math.max(3, duration.toSeconds()) * 3;
-        long warmup = seconds / 3;
+        long seconds = Math.max(40, duration.toSeconds() * 3);
+        long warmup = seconds / 2;
         Process perf = new ProcessBuilder(home.resolve("bin/artemis").toString(), "perf", "client", "--url",
                 "amqp://" + host + ":" + port, "--user", Operator.USER, "--password", Operator.PASSWORD, "--protocol", "AMQP", "--persistent", "--message-size", Integer.toString(size),
                 "--max-pending", Integer.toString(window), "--warmup", Long.toString(warmup), "--duration", Long.toString(seconds),
