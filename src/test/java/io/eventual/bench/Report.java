@@ -84,7 +84,7 @@ final class Report {
             md.append(String.format(Locale.ROOT, "The broker's ceiling, by Artemis's own `artemis perf client --persistent "
                     + "--message-size %d --max-pending %d` on the same broker: **%.0f durable messages/s** received. %s: "
                     + "%.2f × that.%n", l.messageBytes(), l.window(), l.artemisPerfMessagesPerSecond(),
-                    Character.toUpperCase(ownClient.charAt(0)) + ownClient.substring(1),
+                    ownClient,
                     l.brokerMessagesPerSecond() / l.artemisPerfMessagesPerSecond()));
         } else {
             md.append("The broker: **").append(ownClient).append("**; `--artemis DIR` adds Artemis's own tool's figure.\n");
