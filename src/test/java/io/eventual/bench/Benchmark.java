@@ -309,8 +309,8 @@ public final class Benchmark {
 
     private static Step logged(Step step) {
         StringBuilder processes = new StringBuilder();
-        step.processes().forEach((name, p) -> processes.append(String.format(Locale.ROOT, " %s %.0f (jit %.0f)", name,
-                p.cpuMillisPerSaga(), p.jitMillisPerSaga())));
+        step.processes().forEach((name, p) -> processes.append(String.format(Locale.ROOT, " %s %.1f (jit %.1f, %.0f wake-ups)", name,
+                p.cpuMillisPerSaga(), p.jitMillisPerSaga(), p.wakeUpsPerSaga())));
         StringBuilder infrastructure = new StringBuilder();
         step.infrastructureCpuMillisPerSaga().forEach((name, ms) -> infrastructure.append(String.format(Locale.ROOT, " %s %.0f", name, ms)));
         log("%-14s offered %4d/s  ended %7.1f/s  p50 %6.0f ms  p99 %7.0f ms  unfinished %d  errors %d  app cpu %.2f (%.0f ms/saga:%s)  infrastructure ms/saga:%s  tx/saga %.1f  machine %.0f %%  rss %.0f MiB",

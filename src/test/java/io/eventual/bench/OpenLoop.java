@@ -142,7 +142,8 @@ final class OpenLoop implements AutoCloseable {
         if (usage != null) {
             usage.processes().forEach((name, u) -> processes.put(name,
                     new Step.ProcessCost(u.cores(), u.cores() / Math.max(1e-9, sagasPerSecond) * 1000,
-                            u.jitCores() / Math.max(1e-9, sagasPerSecond) * 1000, u.peakRssMiB())));
+                            u.jitCores() / Math.max(1e-9, sagasPerSecond) * 1000, u.wakeUpsPerSecond() / Math.max(1e-9, sagasPerSecond),
+                            u.preemptionsPerSecond() / Math.max(1e-9, sagasPerSecond), u.peakRssMiB())));
         }
         Map<String, Double> infrastructure = new java.util.LinkedHashMap<>();
         if (usage != null) {

@@ -18,15 +18,16 @@ final class ProcessStats implements AutoCloseable {
     /** Clock ticks per second of {@code /proc} CPU times; 100 on every Linux this runs on. */
     private static final double TICKS = 100.0;
 
-    record Mark(long nanos, Map<String, Long> processTicks, Map<String, Long> jitTicks, Map<String, Long> infrastructureTicks,
-            long machineBusy, long machineTotal) {
+    record Mark(long nanos, Map<String, Long> processTicks, Map<String, Long> jitTicks, Map<String, long[]> switches,
+            Map<String, Long> infrastructureTicks, long machineBusy, long machineTotal) {
     }
 
     /**
      * One process over one interval: cores it used on average, of which its JIT compiler threads (work a native
-     * executable does not do at run time), and its peak RSS in MiB.
+     * executable does not do at run time), its threads' wake-ups (voluntary context switches: a thread waited and was
+     * woken) and preemptions (involuntary ones) per second, and its peak RSS in MiB.
      */
-    record ProcessUsage(double cores, double jitCores, double peakRssMiB) {
+    record ProcessUsage(double cores, double jitCores, double wakeUpsPerSecond, double preemptionsPerSecond, double peakRssMiB) {
     }
 
     /**
@@ -61,22 +62,30 @@ final class ProcessStats implements AutoCloseable {
     Mark mark() {
         Map<String, Long> ticks = new LinkedHashMap<>();
         Map<String, Long> jit = new LinkedHashMap<>();
+        Map<String, long[]> switches = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
             peakRssKiB.put(name, rssKiB(pid));
             ticks.put(name, processTicks(pid));
             jit.put(name, jitTicks(pid));
+            switches.put(name, switches(pid));
         });
         long[] machine = machine();
-        return new Mark(System.nanoTime(), ticks, jit, infrastructureTicks(), machine[0], machine[1]);
+        return new Mark(System.nanoTime(), ticks, jit, switches, infrastructureTicks(), machine[0], machine[1]);
     }
 
     Usage since(Mark start) {
         long[] machine = machine();
         double seconds = (System.nanoTime() - start.nanos()) / 1e9;
         Map<String, ProcessUsage> processes = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> processes.put(name, new ProcessUsage(
-                (processTicks(pid) - start.processTicks().get(name)) / TICKS / seconds,
-                Math.max(0, jitTicks(pid) - start.jitTicks().get(name)) / TICKS / seconds, peakRssKiB.getOrDefault(name, 0L) / 1024.0)));
+        pids.forEach((name, pid) -> {
+            long[] switches = switches(pid);
+            long[] before = start.switches().get(name);
+            processes.put(name, new ProcessUsage(
+                    (processTicks(pid) - start.processTicks().get(name)) / TICKS / seconds,
+                    Math.max(0, jitTicks(pid) - start.jitTicks().get(name)) / TICKS / seconds,
+                    Math.max(0, switches[0] - before[0]) / seconds, Math.max(0, switches[1] - before[1]) / seconds,
+                    peakRssKiB.getOrDefault(name, 0L) / 1024.0));
+        });
         long total = machine[1] - start.machineTotal();
         double busy = total == 0 ? 0 : 100.0 * (machine[0] - start.machineBusy()) / total;
         Map<String, Double> infrastructure = new LinkedHashMap<>();
@@ -154,6 +163,28 @@ final class ProcessStats implements AutoCloseable {
             // process or thread gone: no figure
         }
         return ticks;
+    }
+
+    /**
+     * {voluntary, involuntary} context switches of the process's threads alive now (a thread that ended meanwhile takes
+     * its count with it, so these are lower bounds).
+     */
+    private static long[] switches(long pid) {
+        long[] switches = new long[2];
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                for (String line : Files.readAllLines(task.resolve("status"))) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        switches[0] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        switches[1] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // process or thread gone: no figure
+        }
+        return switches;
     }
 
     private static long ticks(Path stat) {

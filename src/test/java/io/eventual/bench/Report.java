@@ -64,6 +64,8 @@ final class Report {
                     .append(join(half.transactionsPerSagaBy(), "%.1f")).append("; CPU per saga by process: ")
                     .append(join(perProcess(half, Step.ProcessCost::cpuMillisPerSaga), "%.1f ms")).append(", of which compiling code (JIT, which the native executables do ")
                     .append("not do at run time): ").append(join(perProcess(half, Step.ProcessCost::jitMillisPerSaga), "%.1f ms"))
+                    .append("; thread wake-ups per saga by process: ").append(join(perProcess(half, Step.ProcessCost::wakeUpsPerSaga), "%.0f"))
+                    .append(" (preemptions: ").append(join(perProcess(half, Step.ProcessCost::preemptionsPerSaga), "%.0f")).append(")")
                     .append("; the infrastructure's CPU per saga: ").append(join(half.infrastructureCpuMillisPerSaga(), "%.1f ms"))
                     .append(".\n");
             md.append("\nPer hop at ").append(half.label()).append(" (").append(half.offeredPerSecond())

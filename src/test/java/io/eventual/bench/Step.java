@@ -30,8 +30,13 @@ record Step(
         double machineBusyPercent,
         double appPeakRssMiB) {
 
-    /** What one process used over the step; {@code jitMillisPerSaga} of its CPU went to compiling code (JIT). */
-    record ProcessCost(double cores, double cpuMillisPerSaga, double jitMillisPerSaga, double peakRssMiB) {
+    /**
+     * What one process used over the step; {@code jitMillisPerSaga} of its CPU went to compiling code (JIT). Wake-ups:
+     * how often one of its threads waited and was woken again, per saga; preemptions: how often the kernel took the CPU
+     * from one of them.
+     */
+    record ProcessCost(double cores, double cpuMillisPerSaga, double jitMillisPerSaga, double wakeUpsPerSaga,
+            double preemptionsPerSaga, double peakRssMiB) {
     }
 
     boolean saturated() {
