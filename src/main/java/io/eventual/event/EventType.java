@@ -7,25 +7,25 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import io.eventual.inventory.InventoryFailed;
-import io.eventual.inventory.InventoryReleased;
-import io.eventual.inventory.AdjustStock;
-import io.eventual.inventory.InventoryReserved;
-import io.eventual.inventory.Restock;
-import io.eventual.inventory.ReleaseInventory;
-import io.eventual.inventory.ReserveInventory;
-import io.eventual.payment.PaymentFailed;
-import io.eventual.payment.PaymentProcessed;
-import io.eventual.payment.PaymentRefunded;
-import io.eventual.payment.ProcessPayment;
-import io.eventual.payment.RefundPayment;
-import io.eventual.payment.SetCreditLimit;
-import io.eventual.saga.OrderCancelled;
-import io.eventual.saga.OrderCompleted;
-import io.eventual.saga.OrderPlaced;
-import io.eventual.shipping.ScheduleShipment;
-import io.eventual.shipping.ShipmentScheduled;
-import io.eventual.shipping.ShippingFailed;
+import io.eventual.event.inventory.AdjustStock;
+import io.eventual.event.inventory.InventoryFailed;
+import io.eventual.event.inventory.InventoryReleased;
+import io.eventual.event.inventory.InventoryReserved;
+import io.eventual.event.inventory.ReleaseInventory;
+import io.eventual.event.inventory.ReserveInventory;
+import io.eventual.event.inventory.Restock;
+import io.eventual.event.order.OrderCancelled;
+import io.eventual.event.order.OrderCompleted;
+import io.eventual.event.order.OrderPlaced;
+import io.eventual.event.payment.PaymentFailed;
+import io.eventual.event.payment.PaymentProcessed;
+import io.eventual.event.payment.PaymentRefunded;
+import io.eventual.event.payment.ProcessPayment;
+import io.eventual.event.payment.RefundPayment;
+import io.eventual.event.payment.SetCreditLimit;
+import io.eventual.event.shipping.ScheduleShipment;
+import io.eventual.event.shipping.ShipmentScheduled;
+import io.eventual.event.shipping.ShippingFailed;
 
 /**
  * The event catalogue: every type eventual knows, the record that validates its {@code data}, its current schema

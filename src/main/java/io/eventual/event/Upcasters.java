@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.eventual.saga.OrderPlacedUpcasts;
+import io.eventual.event.order.OrderPlacedUpcasts;
 
 /**
  * Schema evolution: for each event type, the steps that turn {@code data} of version n into version n + 1. A type's

@@ -3,7 +3,10 @@ package io.eventual.projection;
 import java.math.BigDecimal;
 import java.time.Instant;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** One row of the order view: what a list of orders shows. */
+@RegisterForReflection // written as JSON outside REST signatures
 public record OrderSummary(String orderId, String status, String customerId, BigDecimal total, String currency,
         String reason, String lastEventType, Instant lastEventAt, Instant placedAt) {
 

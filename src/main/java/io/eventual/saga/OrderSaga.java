@@ -31,14 +31,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventual.event.Event;
 import io.eventual.event.EventType;
-import io.eventual.inventory.ReleaseInventory;
-import io.eventual.inventory.ReserveInventory;
+import io.eventual.event.inventory.ReleaseInventory;
+import io.eventual.event.inventory.ReserveInventory;
+import io.eventual.event.order.OrderCancelled;
+import io.eventual.event.order.OrderCompleted;
+import io.eventual.event.order.OrderPlaced;
+import io.eventual.event.payment.ProcessPayment;
+import io.eventual.event.payment.RefundPayment;
+import io.eventual.event.shipping.ScheduleShipment;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.RejectedEventException;
-import io.eventual.payment.ProcessPayment;
-import io.eventual.payment.RefundPayment;
-import io.eventual.shipping.ScheduleShipment;
 import io.smallrye.mutiny.Uni;
 
 /** The order saga: charge, reserve, ship; undo what was done when a step fails. */

@@ -28,7 +28,7 @@ import com.networknt.schema.SpecificationVersion;
 import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
 import io.eventual.event.InvalidEventException;
-import io.eventual.saga.OrderPlaced;
+import io.eventual.event.order.OrderPlaced;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.eventual.testing.Node;
 import io.eventual.trigger.ContractResource;

@@ -24,7 +24,7 @@ import io.eventual.event.CountryCode;
 import io.eventual.event.CurrencyCode;
 import io.eventual.event.EventType;
 import io.eventual.event.Identifier;
-import io.eventual.saga.TotalMatchesItems;
+import io.eventual.event.order.TotalMatchesItems;
 
 /**
  * The JSON Schema (2020-12) of a catalogued type's current {@code data}, generated from its record and the constraints

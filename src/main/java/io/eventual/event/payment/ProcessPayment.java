@@ -1,4 +1,4 @@
-package io.eventual.saga;
+package io.eventual.event.payment;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -7,7 +7,7 @@ import io.eventual.event.Identifier;
 import io.eventual.event.OrderEvent;
 import io.eventual.event.Money;
 
-/** {@code order.completed}: paid, reserved and shipped. */
-public record OrderCompleted(@Identifier String orderId, @Identifier String customerId, @NotNull @Valid Money total)
+/** {@code payment.process}: charge the customer for the order. */
+public record ProcessPayment(@Identifier String orderId, @Identifier String customerId, @NotNull @Valid Money amount)
         implements OrderEvent {
 }

@@ -1,4 +1,4 @@
-package io.eventual.inventory;
+package io.eventual.event.inventory;
 
 import jakarta.validation.constraints.NotBlank;
 

@@ -1,4 +1,4 @@
-package io.eventual.inventory;
+package io.eventual.event.inventory;
 
 /** A SKU's stock as an event stream. */
 final class Stock {

@@ -1,4 +1,4 @@
-package io.eventual.payment;
+package io.eventual.event.payment;
 
 import java.math.BigDecimal;
 

@@ -1,4 +1,4 @@
-package io.eventual.saga;
+package io.eventual.event.order;
 
 import jakarta.validation.constraints.NotBlank;
 

@@ -1,4 +1,4 @@
-package io.eventual.saga;
+package io.eventual.event.order;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

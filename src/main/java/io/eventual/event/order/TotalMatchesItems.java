@@ -1,4 +1,4 @@
-package io.eventual.saga;
+package io.eventual.event.order;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

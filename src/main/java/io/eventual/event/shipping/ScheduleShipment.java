@@ -1,4 +1,4 @@
-package io.eventual.shipping;
+package io.eventual.event.shipping;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.eventual.saga;
+package io.eventual.event.order;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -29,11 +29,11 @@ public record OrderPlaced(
         return items.stream().map(LineItem::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    Money totalMoney() {
+    public Money totalMoney() {
         return Money.of(total, currency);
     }
 
-    List<ItemQuantity> quantities() {
+    public List<ItemQuantity> quantities() {
         return items.stream().map(LineItem::itemQuantity).toList();
     }
 }
