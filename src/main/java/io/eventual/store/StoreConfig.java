@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "eventual.store")
 public interface StoreConfig {
 
-    /** A stream's state is snapshotted every this many events. */
+    /** An order's state is snapshotted every this many events (by the order projector, as it folds them). */
     @WithDefault("10")
     int snapshotEvery();
 
