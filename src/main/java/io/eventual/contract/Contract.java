@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
 import io.eventual.event.Priority;
-import io.eventual.messaging.StoreRecords;
 import io.eventual.store.Recorder;
 
 /**
@@ -120,18 +119,13 @@ public class Contract {
         }
         ObjectNode store = channels.putObject(Recorder.QUEUE);
         store.put("address", Recorder.ADDRESS + "::" + Recorder.QUEUE).put("title", Recorder.QUEUE)
-                .put("description", "The event store's queue on the wildcard address: a copy of every event outside producers "
-                        + "may publish, and of any type the catalogue does not know (filter: " + StoreRecords.storeQueueFilter()
-                        + "). eventual's functions record the events they write themselves.");
+                .put("description", "The event store's queue on the wildcard address: a copy of every event.");
         ObjectNode everything = store.putObject("messages");
         ObjectNode record = operations.putObject("store.receive.all");
-        record.put("action", "receive").put("summary", "the event store records what eventual did not write itself");
+        record.put("action", "receive").put("summary", "the event store records every event");
         record.putObject("channel").put("$ref", "#/channels/" + Recorder.QUEUE);
         ArrayNode recorded = record.putArray("messages");
         for (EventType type : EventType.values()) {
-            if (!StoreRecords.copiedByTheBroker(type)) {
-                continue;
-            }
             everything.putObject(type.typeName()).put("$ref", "#/components/messages/" + type.typeName());
             recorded.addObject().put("$ref", "#/channels/" + Recorder.QUEUE + "/messages/" + type.typeName());
         }

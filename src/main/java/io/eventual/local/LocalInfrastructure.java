@@ -29,7 +29,6 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import io.eventual.event.EventType;
 import io.eventual.messaging.BrokerAccess;
 import io.eventual.messaging.BrokerAccess.Permission;
-import io.eventual.messaging.StoreRecords;
 import io.eventual.store.Recorder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -222,12 +221,11 @@ public final class LocalInfrastructure implements AutoCloseable {
             }
             config.addAddressConfiguration(address);
         }
-        // The event store's subscription: a queue on the wildcard address receives every event of any type but those
-        // their writers record themselves.
+        // The event store's subscription: a queue on the wildcard address receives every event, of any type.
         config.addAddressConfiguration(new CoreAddressConfiguration().setName(Recorder.ADDRESS)
                 .addRoutingType(RoutingType.MULTICAST)
                 .addQueueConfiguration(QueueConfiguration.of(Recorder.QUEUE).setAddress(Recorder.ADDRESS)
-                        .setRoutingType(RoutingType.MULTICAST).setDurable(true).setFilterString(StoreRecords.storeQueueFilter())));
+                        .setRoutingType(RoutingType.MULTICAST).setDurable(true)));
         return config;
     }
 

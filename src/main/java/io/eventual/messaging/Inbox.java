@@ -85,7 +85,7 @@ public class Inbox {
             // duplicate fails the commit, which rolls everything back.
             ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), attempts.get());
             return Transactions.withTransaction(() -> handler.handle(event)
-                    .chain(events -> outbox.appendOnce(mark, events, trace, delivery)))
+                    .chain(events -> outbox.appendOnce(mark, events, trace)))
                     .invoke(() -> first.set(true))
                     .onFailure(ProcessedEvents::isDuplicate).recoverWithNull()
                     // A handler may refuse what it already applied (the order exists): a duplicate, not a failure.

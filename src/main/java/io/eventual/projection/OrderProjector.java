@@ -1,7 +1,6 @@
 package io.eventual.projection;
 
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,6 @@ import io.eventual.messaging.Outage;
 import io.eventual.store.EventStore;
 import io.eventual.store.GlobalPosition;
 import io.eventual.store.Recorder;
-import io.eventual.store.StoreConfig;
 import io.eventual.store.StoredEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -32,9 +30,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Keeps the order view up to date from the event store: it reads events after its checkpoint (a global position) in
- * pages of up to 500 and writes the view rows and the new checkpoint in one transaction; it snapshots the orders that
- * reached a multiple of {@code eventual.store.snapshot-every} events. It can also rebuild the view from position 0 into
- * a fresh table and swap it in.
+ * pages of up to 500 and writes the view rows and the new checkpoint in one transaction. It can also rebuild the view from
+ * position 0 into a fresh table and swap it in.
  */
 @ApplicationScoped
 public class OrderProjector {
@@ -47,24 +44,17 @@ public class OrderProjector {
     private static final Logger LOG = Logger.getLogger(OrderProjector.class);
     private final Outage outage = new Outage(LOG, "updating the order view");
 
-    private static final Comparator<StoredEvent> BY_VERSION = Comparator.comparing(StoredEvent::streamId)
-            .thenComparingInt(StoredEvent::version);
-
     private final Pool pool;
     private final OrderFold fold;
-    private final EventStore store;
-    private final StoreConfig config;
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean soon = new AtomicBoolean();
     private long timer = -1;
 
-    OrderProjector(Pool pool, OrderFold fold, EventStore store, StoreConfig config, Vertx vertx) {
+    OrderProjector(Pool pool, OrderFold fold, Vertx vertx) {
         this.pool = pool;
         this.fold = fold;
-        this.store = store;
-        this.config = config;
         this.vertx = vertx;
     }
 
@@ -142,23 +132,14 @@ public class OrderProjector {
                     List<String> ids = orders.stream().map(StoredEvent::streamId).distinct().toList();
                     return load(conn, ids).chain(current -> {
                         Map<String, OrderSummary> changed = new LinkedHashMap<>();
-                        // Two transactions writing one order at once commit in its version order, not always in global
-                        // order; they become visible together, so within a page each order goes by its versions.
-                        for (StoredEvent event : orders.stream().sorted(BY_VERSION).toList()) {
+                        for (StoredEvent event : orders) {
                             OrderSummary before = changed.getOrDefault(event.streamId(),
                                     current.getOrDefault(event.streamId(), fold.initial(event.streamId())));
                             changed.put(event.streamId(), fold.apply(before, event));
                         }
-                        return save(conn, changed.values()).replaceWith(last).invoke(() -> snapshot(orders));
+                        return save(conn, changed.values()).replaceWith(last);
                     });
                 });
-    }
-
-    /** Snapshots the orders that reached a multiple of {@code eventual.store.snapshot-every} events, off this round. */
-    private void snapshot(List<StoredEvent> events) {
-        events.stream().filter(e -> e.version() % config.snapshotEvery() == 0).forEach(e -> store.snapshot(e.streamId(),
-                e.version(), fold).subscribe().with(ok -> {
-                }, error -> LOG.debugf("no snapshot of %s at %d: %s", e.streamId(), e.version(), error.getMessage())));
     }
 
     private Uni<Map<String, OrderSummary>> load(SqlConnection conn, List<String> ids) {

@@ -1,5 +1,6 @@
 package io.eventual.store;
 
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.eventual.messaging.StoreRecords;
+import io.eventual.messaging.ProcessedEvents;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -35,12 +36,14 @@ public class EventStore {
 
     private final Pool pool;
     private final ObjectMapper mapper;
-    private final StoreRecords records;
 
-    EventStore(Pool pool, ObjectMapper mapper, StoreRecords records) {
+    EventStore(Pool pool, ObjectMapper mapper) {
         this.pool = pool;
         this.mapper = mapper;
-        this.records = records;
+    }
+
+    /** One event to record at the end of its stream. */
+    public record Recording(String streamId, NewEvent event) {
     }
 
     /**
@@ -77,12 +80,53 @@ public class EventStore {
     }
 
     /**
-     * Records {@code records} in one statement, each at the end of its stream, in the order given; one whose event is
-     * recorded already (or appears twice) is skipped if it asks to be. Returns what was stored.
+     * Records {@code recordings} in one statement and one transaction, each at the end of its stream, in the order
+     * given; an event whose id is stored already (or appears twice) is skipped. Returns what was stored.
      */
-    public Uni<List<StoredEvent>> record(List<StoreRecords.StoreRecord> records) {
-        return pool.preparedQuery("select " + StoredEvent.COLUMNS + " from " + StoreRecords.APPEND + "($1)")
-                .execute(Tuple.of(this.records.json(records))).map(EventStore::events);
+    public Uni<List<StoredEvent>> record(List<Recording> recordings) {
+        int n = recordings.size();
+        String[] streams = new String[n], ids = new String[n], types = new String[n], sources = new String[n],
+                correlations = new String[n], causations = new String[n], data = new String[n];
+        Integer[] versions = new Integer[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            NewEvent e = recordings.get(i).event();
+            streams[i] = recordings.get(i).streamId();
+            ids[i] = e.eventId();
+            types[i] = e.type();
+            versions[i] = e.schemaVersion();
+            sources[i] = e.source();
+            times[i] = e.time().atOffset(ZoneOffset.UTC);
+            correlations[i] = e.correlationId();
+            causations[i] = e.causationId();
+            data[i] = e.data();
+        }
+        // Each stream's head row is bumped once per batch, in stream order (two batches never wait on each other in a
+        // circle), and its lock holds other appends to that stream until this one commits.
+        return pool.preparedQuery("""
+                with input as (
+                    select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[],
+                                         $7::text[], $8::text[], $9::text[])
+                        with ordinality as t(stream_id, event_id, type, schema_version, source, time, correlation_id,
+                                             causation_id, data, n)),
+                firsts as (select distinct on (event_id) * from input order by event_id, n),
+                marked as (""" + ProcessedEvents.MARK_ALL + """
+                    select 'store', event_id, 1 from firsts on conflict do nothing returning event_id),
+                fresh as (select f.* from firsts f join marked m using (event_id)),
+                counts as (select stream_id, count(*)::int as added from fresh group by stream_id),
+                heads as (
+                    insert into event_stream (stream_id, version) select stream_id, added from counts order by stream_id
+                    on conflict (stream_id) do update set version = event_stream.version + excluded.version, updated_at = now()
+                    returning stream_id, version),
+                numbered as (
+                    select f.*, h.version - c.added + row_number() over (partition by f.stream_id order by f.n) as version
+                    from fresh f join counts c using (stream_id) join heads h using (stream_id))
+                """ + INSERT + """
+                select stream_id, version, event_id, type, schema_version, source, time, correlation_id, causation_id, data
+                from numbered order by n
+                returning """ + " " + StoredEvent.COLUMNS)
+                .execute(Tuple.from(new Object[] { streams, ids, types, versions, sources, times, correlations, causations, data }))
+                .map(EventStore::events);
     }
 
     /** The stream's events with a version above {@code afterVersion}, in order. */
@@ -140,11 +184,10 @@ public class EventStore {
         return folded;
     }
 
-    /** Stores the state of {@code streamId} as of {@code version}, folded from its latest snapshot below. */
-    public <S> Uni<Void> snapshot(String streamId, int version, StreamFold<S> fold) {
-        return load(streamId, fold, version).chain(state -> pool.preparedQuery("insert into event_snapshot (stream_id, "
-                + "version, state) values ($1, $2, $3) on conflict do nothing").execute(Tuple.of(streamId, version, write(state))))
-                .replaceWithVoid();
+    /** Stores the state of {@code streamId} as of {@code version}. */
+    public <S> Uni<Void> snapshot(String streamId, int version, S state) {
+        return pool.preparedQuery("insert into event_snapshot (stream_id, version, state) values ($1, $2, $3) "
+                + "on conflict do nothing").execute(Tuple.of(streamId, version, write(state))).replaceWithVoid();
     }
 
     private Uni<Integer> version(String streamId) {

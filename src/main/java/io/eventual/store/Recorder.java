@@ -1,9 +1,10 @@
 package io.eventual.store;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,8 @@ import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.eventual.event.EventType;
 import io.eventual.messaging.ConsumerMetrics;
 import io.eventual.messaging.Delivery;
@@ -23,33 +26,30 @@ import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.Failures;
 import io.eventual.messaging.MessagingConfig;
-import io.eventual.messaging.StoreRecords;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The {@code store} function: records, once, the events that cross the broker without their writer having recorded
- * them ({@link StoreRecords}): those of outside producers, through a wildcard subscription, so an event type nobody has
- * configured yet is recorded too. It stores what was published, as published; messages that are not CloudEvents are
- * left to their consumers' dead letters.
+ * The {@code store} function: records every event that crosses the broker, once, through a wildcard subscription,
+ * so an event type nobody has configured yet is recorded too. It stores what was published, as published; messages
+ * that are not CloudEvents are left to their consumers' dead letters.
  */
 @ApplicationScoped
 public class Recorder implements EventFunction {
 
-    /**
-     * A multicast queue on the wildcard address {@code #}: it receives a copy of every message sent to any address but
-     * those its filter ({@link StoreRecords#storeQueueFilter()}) leaves to their writers.
-     */
+    /** A multicast queue on the wildcard address {@code #}: it receives a copy of every message sent to any address. */
     public static final String ADDRESS = "#";
     public static final String QUEUE = "store.all";
     private static final Logger LOG = Logger.getLogger(Recorder.class);
+    private static final String UNKNOWN_STREAM = "unknown";
 
     private final EventStore store;
-    private final StoreRecords records;
+    private final StreamFold<?> fold;
     private final StoreConfig config;
     private final Event<Recorded> recorded;
     private final MessagingConfig.Retry retry;
+    private final ObjectMapper mapper;
 
     /** Fired after events were appended, for projections that follow the store. */
     public record Recorded(long position) {
@@ -63,13 +63,14 @@ public class Recorder implements EventFunction {
     /** A batch is written at once when this many wait: the most the store's queue hands over at a time. */
     private final int full;
 
-    Recorder(EventStore store, StoreRecords records, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
-            ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.Broker broker) {
+    Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
+            ObjectMapper mapper, ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.Broker broker) {
         this.vertx = vertx;
         this.full = Math.max(1, Math.min(config.batchSize(), broker.concurrency()));
+        this.mapper = mapper;
         this.metrics = metrics;
         this.store = store;
-        this.records = records;
+        this.fold = fold;
         this.config = config;
         this.recorded = recorded;
         this.retry = messaging.retry();
@@ -91,16 +92,18 @@ public class Recorder implements EventFunction {
     }
 
     Uni<Void> record(Delivery delivery) {
-        Optional<StoreRecords.StoreRecord> published = records.published(delivery.attributes(), delivery.bodyText(), true);
-        if (published.isEmpty()) {
+        Map<String, String> a = delivery.attributes();
+        if (a.get("id") == null || a.get("type") == null || a.get("source") == null) {
             LOG.debugf("not recording a message without CloudEvents attributes from %s", delivery.queue());
             return Uni.createFrom().voidItem();
         }
-        StoreRecords.StoreRecord event = published.get();
+        NewEvent event = new NewEvent(a.get("id"), a.get("type"), number(a.get("schemaversion"), 1), a.get("source"),
+                time(a.get("time")), a.getOrDefault("correlationid", a.get("id")), a.get("causationid"), delivery.bodyText());
+        String stream = a.containsKey("subject") ? a.get("subject") : orderIdOf(delivery.bodyText());
         ConsumerMetrics.Meters meters = metrics.of(name(), event.type());
         meters.received().increment();
         Timer.Sample timer = metrics.start();
-        Waiting waiting = new Waiting(event, new CompletableFuture<>());
+        Waiting waiting = new Waiting(new EventStore.Recording(stream, event), new CompletableFuture<>());
         queue.add(waiting);
         due();
         return Uni.createFrom().completionStage(waiting.stored())
@@ -111,7 +114,7 @@ public class Recorder implements EventFunction {
     }
 
     /** A delivery waiting for its batch: completes with whether it was stored (false: stored before). */
-    private record Waiting(StoreRecords.StoreRecord recording, CompletableFuture<Boolean> stored) {
+    private record Waiting(EventStore.Recording recording, CompletableFuture<Boolean> stored) {
     }
 
     /**
@@ -164,8 +167,11 @@ public class Recorder implements EventFunction {
                 .onFailure(Failures::isTransient).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
                 .invoke(stored -> {
                     Set<String> ids = stored.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
-                    batch.forEach(w -> w.stored().complete(ids.contains(w.recording().eventId())));
+                    batch.forEach(w -> w.stored().complete(ids.contains(w.recording().event().eventId())));
                     stored.stream().mapToLong(StoredEvent::position).max().ifPresent(p -> recorded.fire(new Recorded(p)));
+                    stored.stream().filter(e -> e.version() % config.snapshotEvery() == 0)
+                            .forEach(e -> snapshot(e.streamId(), e.version(), fold).subscribe().with(ok -> {
+                            }, error -> LOG.debugf("no snapshot of %s at %d: %s", e.streamId(), e.version(), error.getMessage())));
                 })
                 .onFailure().invoke(error -> {
                     if (batch.size() == 1) {
@@ -173,5 +179,35 @@ public class Recorder implements EventFunction {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    private <S> Uni<Void> snapshot(String stream, int version, StreamFold<S> fold) {
+        return store.load(stream, fold, version).chain(state -> store.snapshot(stream, version, state));
+    }
+
+    /** The stream of an event published without a subject: the order it is about, by its data. */
+    private String orderIdOf(String data) {
+        try {
+            String orderId = mapper.readTree(data).path("orderId").asText("");
+            return orderId.isBlank() ? UNKNOWN_STREAM : orderId;
+        } catch (java.io.IOException e) {
+            return UNKNOWN_STREAM;
+        }
+    }
+
+    private static int number(String value, int fallback) {
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static Instant time(String value) {
+        try {
+            return value == null ? Instant.now() : OffsetDateTime.parse(value).toInstant();
+        } catch (RuntimeException e) {
+            return Instant.now();
+        }
     }
 }

@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "eventual.store")
 public interface StoreConfig {
 
-    /** An order's state is snapshotted every this many events (by the order projector, as it folds them). */
+    /** A stream's state is snapshotted every this many events. */
     @WithDefault("10")
     int snapshotEvery();
 

@@ -1,6 +1,6 @@
 package io.eventual.store;
 
-/** Folds a stream's events into a state; the order projector snapshots that state every few events. */
+/** Folds a stream's events into a state; the store snapshots that state every few events. */
 public interface StreamFold<S> {
 
     S initial(String streamId);

@@ -166,14 +166,24 @@ final class OpenLoop implements AutoCloseable {
 
     /**
      * Committed write transactions by who made them: one per applied delivery of each function (its dedupe record),
-     * one per accepted order (the trigger); the rest of the XIDs (the store's recorder, relay deletes, leases,
-     * projections, snapshots, timeouts) as "other". Each function records the events it writes in its own transaction.
+     * one per accepted order (the trigger), one per batch of the event store's recorder (distinct transaction ids,
+     * where the store keeps them); the rest of the XIDs (relay deletes, leases, projections, snapshots, timeouts)
+     * as "other".
      */
-    private static Map<String, Double> transactionsBy(Counters before, Counters after, int orders) {
+    private Map<String, Double> transactionsBy(Counters before, Counters after, int orders) throws SQLException {
         Map<String, Double> by = new java.util.LinkedHashMap<>();
         by.put("trigger", (double) orders);
         after.byConsumer.forEach((consumer, count) -> by.put(consumer, (double) (count - before.byConsumer.getOrDefault(consumer, 0L))));
-        by.remove("store");
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+                PreparedStatement store = c.prepareStatement("select count(distinct transaction_id) from event_store where position > ?")) {
+            store.setLong(1, before.lastPosition);
+            try (ResultSet rs = store.executeQuery()) {
+                rs.next();
+                by.put("store", (double) rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            // an older schema without transaction ids: the store's share stays in "other"
+        }
         by.put("other", Math.max(0, after.xids - before.xids - by.values().stream().mapToDouble(Double::doubleValue).sum()));
         return by;
     }
@@ -249,7 +259,8 @@ final class OpenLoop implements AutoCloseable {
         return wallBase.toEpochMilli() + (nanos - nanoBase) / 1e6;
     }
 
-    private record Counters(long xids, long events, long deliveries, long deadLetters, Map<String, Long> byConsumer) {
+    private record Counters(long xids, long events, long deliveries, long deadLetters, long lastPosition,
+            Map<String, Long> byConsumer) {
     }
 
     /**
@@ -261,16 +272,16 @@ final class OpenLoop implements AutoCloseable {
                 ResultSet rs = c.createStatement().executeQuery("""
                         select pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
                                (select count(*) from event_store),
-                               -- the store's dedupe records come with events written, not with deliveries
+                               -- the store's own dedupe records are not deliveries of their own: it gets each event once
                                (select count(*) from processed_event where consumer <> 'store'),
-                               (select count(*) from dead_letter)""");
+                               (select count(*) from dead_letter), (select coalesce(max(position), 0) from event_store)""");
                 ResultSet consumers = c.createStatement().executeQuery("select consumer, count(*) from processed_event group by consumer")) {
             Map<String, Long> byConsumer = new TreeMap<>();
             while (consumers.next()) {
                 byConsumer.put(consumers.getString(1), consumers.getLong(2));
             }
             rs.next();
-            return new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), byConsumer);
+            return new Counters(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), byConsumer);
         }
     }
 

@@ -28,7 +28,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.eventual.event.EventType;
 import io.eventual.local.LocalInfrastructure;
 import io.eventual.messaging.BrokerAccess;
-import io.eventual.messaging.StoreRecords;
 import io.eventual.store.Recorder;
 import io.eventual.testing.Node;
 
@@ -98,21 +97,14 @@ class DeployManifestsTest {
         var xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(Path.of("deploy/base/artemis/broker.xml").toFile());
         Set<String> declared = new TreeSet<>();
-        String storeFilter = null;
         NodeList addresses = xml.getElementsByTagName("address");
         for (int i = 0; i < addresses.getLength(); i++) {
             Element address = (Element) addresses.item(i);
             NodeList queues = address.getElementsByTagName("queue");
             for (int j = 0; j < queues.getLength(); j++) {
-                Element queue = (Element) queues.item(j);
-                declared.add(address.getAttribute("name") + "::" + queue.getAttribute("name"));
-                if (queue.getAttribute("name").equals(Recorder.QUEUE)) {
-                    storeFilter = ((Element) queue.getElementsByTagName("filter").item(0)).getAttribute("string");
-                }
+                declared.add(address.getAttribute("name") + "::" + ((Element) queues.item(j)).getAttribute("name"));
             }
         }
-        assertThat(storeFilter).as("the store's queue leaves to their writers the events they record")
-                .isEqualTo(StoreRecords.storeQueueFilter());
         Set<String> expected = new TreeSet<>(Set.of("DLQ::DLQ", "ExpiryQueue::ExpiryQueue", Recorder.ADDRESS + "::" + Recorder.QUEUE));
         for (EventType type : EventType.values()) {
             type.consumers().forEach(function -> expected.add(type.fqqn(function)));
