@@ -14,6 +14,8 @@ import java.util.function.Predicate;
 
 import io.eventual.local.LocalInfrastructure;
 import io.eventual.testing.AppProcess;
+import io.eventual.testing.PlainJvmLogging;
+import io.eventual.testing.ScratchData;
 
 /**
  * The benchmark command ({@code ./mvnw verify -Pbench}, options in {@link Options#USAGE}): for each setup (all
@@ -66,6 +68,7 @@ public final class Benchmark {
     }
 
     public static Results run(Options options) throws Exception {
+        PlainJvmLogging.configure();
         Files.createDirectories(options.out());
         if (options.url().isPresent()) {
             String[] amqp = options.amqp().orElseThrow().split(":");
@@ -81,7 +84,7 @@ public final class Benchmark {
         Results.Limits limits = null;
         for (Options.Setup setup : options.setups()) {
             log("setup: %s", setup.label());
-            Path data = Files.createTempDirectory("eventual-bench");
+            Path data = ScratchData.create("eventual-bench");
             try (LocalInfrastructure infrastructure = LocalInfrastructure.start(data, 0, 0);
                     Proxies proxies = Proxies.start(setup, infrastructure)) {
                 Map<String, String> config = new LinkedHashMap<>(infrastructure.config());
@@ -103,6 +106,8 @@ public final class Benchmark {
                 if (limits == null) {
                     limits = limits(options, "localhost", infrastructure.amqpPort(), jdbc);
                 }
+            } finally {
+                ScratchData.delete(data);
             }
         }
         Results results = new Results(machine("embedded Artemis + PostgreSQL 17 in the benchmark's JVM; application "

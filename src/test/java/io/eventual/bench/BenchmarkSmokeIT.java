@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +19,7 @@ class BenchmarkSmokeIT {
     @Test
     void aTinyRunWritesEveryFigure() throws Exception {
         Path out = Path.of("target/benchmark-smoke");
+        Set<Path> scratchBefore = scratch();
         Benchmark.run(Options.parse("--smoke", "--out", out.toString(), "--setups", "single,split@0"));
 
         JsonNode results = new ObjectMapper().readTree(out.resolve("benchmark.json").toFile());
@@ -36,5 +40,14 @@ class BenchmarkSmokeIT {
         assertThat(results.path("targets").path("peakRssMiB").isNumber()).isTrue();
         assertThat(Files.readString(out.resolve("benchmark.md"))).contains("| step |", "Physical limits");
         assertThat(Files.size(out.resolve("latency-throughput.png"))).isPositive();
+
+        // Each setup's broker and database data are gone once it is measured (ScratchData).
+        assertThat(scratch()).isSubsetOf(scratchBefore);
+    }
+
+    private static Set<Path> scratch() throws Exception {
+        try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return tmp.filter(path -> path.getFileName().toString().startsWith("eventual-bench")).collect(Collectors.toSet());
+        }
     }
 }

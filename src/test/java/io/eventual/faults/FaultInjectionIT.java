@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventual.local.LocalInfrastructure;
 import io.eventual.testing.AppProcess;
+import io.eventual.testing.PlainJvmLogging;
+import io.eventual.testing.ScratchData;
 
 /**
  * Real faults against real processes: the saga, payment and inventory+shipping functions run as separate packaged
@@ -46,7 +48,8 @@ class FaultInjectionIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
-        directory = Files.createTempDirectory("eventual-faults");
+        directory = ScratchData.create("eventual-faults");
+        PlainJvmLogging.configure();
         infra = LocalInfrastructure.start(directory, 0, 0);
         Map<String, String> config = Batches.config(infra.config());
         System.setProperty("test.amqp-port", Integer.toString(infra.amqpPort()));
@@ -65,6 +68,7 @@ class FaultInjectionIT {
         }
         if (infra != null) {
             infra.close();
+            ScratchData.delete(directory);
         }
     }
 

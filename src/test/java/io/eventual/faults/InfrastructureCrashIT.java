@@ -6,18 +6,19 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.AppProcess;
+import io.eventual.testing.ScratchData;
 
 /**
  * The embedded broker and database of dev mode, killed with SIGKILL mid-batch and started again on the same data:
@@ -37,7 +38,7 @@ class InfrastructureCrashIT {
 
     @BeforeAll
     static void start() throws Exception {
-        directory = Files.createTempDirectory("eventual-crash");
+        directory = ScratchData.create("eventual-crash");
         amqpPort = AppProcess.freePort();
         postgresPort = AppProcess.freePort();
         startHost();
@@ -59,12 +60,15 @@ class InfrastructureCrashIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         if (processes != null) {
             processes.forEach(AppProcess::stop);
         }
         if (host != null) {
             host.destroy();
+            if (host.waitFor(30, TimeUnit.SECONDS)) {
+                ScratchData.delete(directory);
+            }
         }
     }
 

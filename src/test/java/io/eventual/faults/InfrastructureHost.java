@@ -3,6 +3,7 @@ package io.eventual.faults;
 import java.nio.file.Path;
 
 import io.eventual.local.LocalInfrastructure;
+import io.eventual.testing.PlainJvmLogging;
 
 /**
  * Runs the embedded broker and database — exactly as dev mode does — in a process of their own, so that a test can
@@ -11,6 +12,7 @@ import io.eventual.local.LocalInfrastructure;
 public final class InfrastructureHost {
 
     public static void main(String[] args) throws Exception {
+        PlainJvmLogging.configure();
         LocalInfrastructure.start(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         System.out.println("READY");
         System.out.flush();

@@ -1,6 +1,5 @@
 package io.eventual.testing;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,11 +11,12 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class EmbeddedInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     private LocalInfrastructure infrastructure;
+    private Path directory;
 
     @Override
     public Map<String, String> start() {
         try {
-            Path directory = Files.createTempDirectory("eventual-test");
+            directory = ScratchData.create("eventual-test");
             infrastructure = LocalInfrastructure.start(directory, 0, 0, serverTls(directory));
             Map<String, String> config = new LinkedHashMap<>(infrastructure.config());
             clientTls(config);
@@ -40,6 +40,7 @@ public class EmbeddedInfrastructure implements QuarkusTestResourceLifecycleManag
     public void stop() {
         try {
             infrastructure.close();
+            ScratchData.delete(directory);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
