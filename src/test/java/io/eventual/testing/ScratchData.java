@@ -23,7 +23,7 @@ public final class ScratchData {
 
     /** Deletes what the broker and database wrote under {@code directory}, and the directory if nothing else is left. */
     public static void delete(Path directory) {
-        if (directory == null) {
+        if (directory == null || !Files.isDirectory(directory)) {
             return;
         }
         deleteTree(directory.resolve("broker"));
