@@ -84,7 +84,7 @@ public final class Benchmark {
         Results.Limits limits = null;
         for (Options.Setup setup : options.setups()) {
             log("setup: %s", setup.label());
-            Path data = ScratchData.create("eventual-bench");
+            Path data = Files.createTempDirectory("eventual-bench");
             try (LocalInfrastructure infrastructure = LocalInfrastructure.start(data, 0, 0);
                     Proxies proxies = Proxies.start(setup, infrastructure)) {
                 Map<String, String> config = new LinkedHashMap<>(infrastructure.config());

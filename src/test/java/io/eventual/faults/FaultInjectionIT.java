@@ -48,7 +48,7 @@ class FaultInjectionIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
-        directory = ScratchData.create("eventual-faults");
+        directory = Files.createTempDirectory("eventual-faults");
         PlainJvmLogging.configure();
         infra = LocalInfrastructure.start(directory, 0, 0);
         Map<String, String> config = Batches.config(infra.config());

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ class InfrastructureCrashIT {
 
     @BeforeAll
     static void start() throws Exception {
-        directory = ScratchData.create("eventual-crash");
+        directory = Files.createTempDirectory("eventual-crash");
         amqpPort = AppProcess.freePort();
         postgresPort = AppProcess.freePort();
         startHost();

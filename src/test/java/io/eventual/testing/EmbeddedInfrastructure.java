@@ -1,5 +1,6 @@
 package io.eventual.testing;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,7 @@ public class EmbeddedInfrastructure implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         try {
-            directory = ScratchData.create("eventual-test");
+            directory = Files.createTempDirectory("eventual-test");
             infrastructure = LocalInfrastructure.start(directory, 0, 0, serverTls(directory));
             Map<String, String> config = new LinkedHashMap<>(infrastructure.config());
             clientTls(config);

@@ -8,17 +8,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The embedded broker's and database's data of a test or benchmark run, in a fresh temporary directory, deleted once
+ * The embedded broker's and database's data of a test or benchmark run (in a fresh temporary directory), deleted once
  * they have stopped: a benchmark setup leaves 1–1.7 GB there and a test run 70 MB, which filled the disk of a machine
  * that ran them for a few days. The application processes' logs beside them stay.
  */
 public final class ScratchData {
 
     private ScratchData() {
-    }
-
-    public static Path create(String prefix) throws IOException {
-        return Files.createTempDirectory(prefix);
     }
 
     /** Deletes what the broker and database wrote under {@code directory}, and the directory if nothing else is left. */
