@@ -5,8 +5,13 @@ import static io.eventual.testing.Orders.item;
 import static io.eventual.testing.Orders.order;
 import static io.eventual.testing.Orders.place;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -97,6 +102,29 @@ class OrderFlowTest {
         assertThat(reserved("SKU-3")).as("nothing left reserved for this order").isEqualTo(reservedBefore);
         assertThat(charged("dave")).isEqualByComparingTo("0");
         assertThat(db.text("select status from inventory_reservation where order_id = $1", orderId)).isEqualTo("RELEASED");
+    }
+
+    @Test
+    void ordersRacingForTheLastUnitsOfPopularSkusNeverOversellAndTakeAllTheirLinesOrNone() {
+        String scarce = "RACE-A-" + UUID.randomUUID().toString().substring(0, 8);
+        String ample = "RACE-B-" + UUID.randomUUID().toString().substring(0, 8);
+        db.execute("insert into inventory_stock (sku, available, reserved, version) values ($1, 5, 0, 0), ($2, 8, 0, 0)", scarce, ample);
+
+        // Twenty orders at once, each for one of both; half name them the other way round.
+        List<String> orders = IntStream.range(0, 20).parallel().mapToObj(i -> place(i % 2 == 0
+                ? order("racer-" + i, "DE", item(scarce, 1, "1.00"), item(ample, 1, "1.00"))
+                : order("racer-" + i, "DE", item(ample, 1, "1.00"), item(scarce, 1, "1.00")))).toList();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> db.count(
+                "select count(*) from saga where id = any($1) and status in ('COMPLETED', 'CANCELLED')", (Object) orders.toArray(String[]::new)) == 20);
+        assertThat(db.count("select count(*) from saga where id = any($1) and status = 'COMPLETED'", (Object) orders.toArray(String[]::new)))
+                .as("as many orders as there were units of the scarce SKU").isEqualTo(5);
+        assertThat(db.count("select count(*) from inventory_reservation where order_id = any($1) and status = 'FAILED' and sku = $2",
+                orders.toArray(String[]::new), scarce)).as("the others failed on the scarce SKU").isEqualTo(15);
+        assertThat(stock(scarce)).isZero();
+        assertThat(reserved(scarce)).isEqualTo(5);
+        assertThat(stock(ample)).as("orders that failed hold none of the ample SKU").isEqualTo(3);
+        assertThat(reserved(ample)).isEqualTo(5);
     }
 
     @Test

@@ -6,10 +6,11 @@ import static io.eventual.event.EventType.INVENTORY_RESERVE;
 import static io.eventual.event.EventType.INVENTORY_RESTOCK;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -118,30 +119,29 @@ public class InventoryFunction implements EventFunction {
     private Uni<EventData> takeStock(ReserveInventory command) {
         Map<String, Integer> wanted = command.items().stream()
                 .collect(Collectors.toMap(ItemQuantity::sku, ItemQuantity::quantity, Integer::sum, LinkedHashMap::new));
-        return StockItem.locked(wanted.keySet()).chain(found -> {
-            Map<String, StockItem> stock = found.stream().collect(Collectors.toMap(s -> s.sku, Function.identity()));
+        return StockItem.current(wanted.keySet()).chain(found -> {
+            Map<String, Integer> available = found.stream().collect(Collectors.toMap(s -> s.sku, s -> s.available));
             Reservation reservation = new Reservation();
             reservation.orderId = command.orderId();
             reservation.updatedAt = Instant.now();
             for (Map.Entry<String, Integer> line : wanted.entrySet()) {
-                StockItem item = stock.get(line.getKey());
-                int available = item == null ? 0 : item.available;
-                if (available < line.getValue()) {
+                int left = available.getOrDefault(line.getKey(), 0);
+                if (left < line.getValue()) {
                     reservation.status = Reservation.Status.FAILED;
                     reservation.sku = line.getKey();
                     reservation.reason = "insufficient stock of " + line.getKey() + ": " + line.getValue()
-                            + " requested, " + available + " available";
+                            + " requested, " + left + " available";
                     return reservation.<Reservation> persist().map(this::outcome);
                 }
             }
-            wanted.forEach((sku, quantity) -> {
-                StockItem item = stock.get(sku);
-                item.available -= quantity;
-                item.reserved += quantity;
-            });
+            // In SKU order: two orders taking the same SKUs wait for each other's rows in one order, never crosswise.
+            Uni<?> taken = Uni.createFrom().voidItem();
+            for (Map.Entry<String, Integer> line : new TreeMap<>(wanted).entrySet()) {
+                taken = taken.chain(() -> StockItem.take(line.getKey(), line.getValue()));
+            }
             reservation.status = Reservation.Status.RESERVED;
             reservation.items = write(wanted.entrySet().stream().map(e -> new ItemQuantity(e.getKey(), e.getValue())).toList());
-            return reservation.<Reservation> persist().map(this::outcome);
+            return taken.chain(() -> reservation.<Reservation> persist()).map(this::outcome);
         });
     }
 
@@ -174,13 +174,11 @@ public class InventoryFunction implements EventFunction {
 
     private Uni<InventoryReleased> putBack(Reservation reservation, String reason) {
         List<ItemQuantity> lines = lines(reservation);
-        return StockItem.locked(lines.stream().map(ItemQuantity::sku).toList()).map(items -> {
-            Map<String, StockItem> stock = items.stream().collect(Collectors.toMap(s -> s.sku, Function.identity()));
-            lines.forEach(line -> {
-                StockItem item = stock.get(line.sku());
-                item.available += line.quantity();
-                item.reserved -= line.quantity();
-            });
+        Uni<?> returned = Uni.createFrom().voidItem();
+        for (ItemQuantity line : lines.stream().sorted(Comparator.comparing(ItemQuantity::sku)).toList()) {
+            returned = returned.chain(() -> StockItem.putBack(line.sku(), line.quantity()));
+        }
+        return returned.map(ignored -> {
             reservation.status = Reservation.Status.RELEASED;
             reservation.reason = reason;
             reservation.updatedAt = Instant.now();

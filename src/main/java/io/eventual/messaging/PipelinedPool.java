@@ -49,6 +49,8 @@ import io.vertx.sqlclient.spi.DatabaseMetadata;
  * one row by its id, whose only correct outcome is one row) are answered at once with "one row". An update is sent
  * wrapped in {@code eventual_expect_one_row} (migration V15), which raises 40001 when it matched no row, the way
  * Hibernate's own check would have failed it.</li>
+ * <li><b>Updates marked {@link #CHANGES_ONE_ROW}</b>, written by hand (a guarded relative update such as "take 3 if at
+ * least 3 are left"), go the same way as Hibernate's row updates.</li>
  * <li><b>Statements marked {@link #ANSWERED_AT_COMMIT}</b> (the outbox's) are answered at once too; their rows go to
  * the consumer given to {@link #answerAtCommit} before the commit completes.</li>
  * <li><b>COMMIT</b> follows without waiting for any of their answers: every one of them can only fail with an error,
@@ -70,6 +72,13 @@ public class PipelinedPool implements Pool {
     /** Hibernate's update of one entity row by its id (and version), no spaces around commas and '='; group 1: the table. */
     static final Pattern ROW_UPDATE = Pattern.compile(
             "update (\\w+) set \\w+=\\$\\d+(,\\w+=\\$\\d+)* where \\w+=\\$\\d+( and \\w+=\\$\\d+)*");
+    /**
+     * Starts a hand-written update that must change exactly one row: like Hibernate's row updates it is not awaited,
+     * and when it changes no row the transaction fails with 40001 and is retried. A row lock it takes is then held only
+     * while the database runs the rest of the transaction, never across a round trip to the process.
+     */
+    public static final String CHANGES_ONE_ROW = "/* changes one row */ ";
+    private static final Pattern UPDATED_TABLE = Pattern.compile("update (\\w+) .*", Pattern.DOTALL);
     /** Starts a statement whose answer can wait for the commit; see {@link #answerAtCommit}. */
     static final String ANSWERED_AT_COMMIT = "/* answered at commit */ ";
 
@@ -202,6 +211,14 @@ public class PipelinedPool implements Pool {
                 }
                 return new Statement(prepare.apply(sql), pipeline, answer);
             }
+            if (sql.startsWith(CHANGES_ONE_ROW)) {
+                Matcher update = UPDATED_TABLE.matcher(sql.substring(CHANGES_ONE_ROW.length()));
+                if (!update.matches()) {
+                    throw new IllegalArgumentException("only an update changes one row: " + sql);
+                }
+                String checked = expectOneRow(sql, update.group(1));
+                return pipeline == null ? prepare.apply(checked) : new Statement(prepare.apply(checked), pipeline, IGNORED);
+            }
             if (pipeline == null) {
                 return prepare.apply(sql);
             }
@@ -210,10 +227,14 @@ public class PipelinedPool implements Pool {
             }
             Matcher update = ROW_UPDATE.matcher(sql);
             if (update.matches()) {
-                return new Statement(prepare.apply("with changed as (" + sql + " returning 1) select eventual_expect_one_row(count(*), '"
-                        + update.group(1) + "') from changed"), pipeline, IGNORED);
+                return new Statement(prepare.apply(expectOneRow(sql, update.group(1))), pipeline, IGNORED);
             }
             return new Statement(prepare.apply(sql), pipeline, null);
+        }
+
+        /** {@code update}, raising 40001 in the database when it changed no row of {@code table} (migration V15). */
+        private static String expectOneRow(String update, String table) {
+            return "with changed as (" + update + " returning 1) select eventual_expect_one_row(count(*), '" + table + "') from changed";
         }
 
         @Override

@@ -120,6 +120,32 @@ class PipelinedPoolTest {
     }
 
     @Test
+    void aGuardedUpdateIsNotAwaitedAndWhenItsGuardFailsTheCommitBehindItRollsBackAsALostRace() throws Exception {
+        String take = PipelinedPool.CHANGES_ONE_ROW + "update pipelined set amount = amount - $1 where id = $2 and amount >= $1";
+        await(connection.preparedQuery(INSERT).execute(Tuple.of("g", 3, 0)));
+
+        Transaction enough = await(connection.begin());
+        Future<RowSet<Row>> taken = connection.preparedQuery(take).execute(Tuple.of(2, "g"));
+        assertThat(taken.isComplete()).as("answered without waiting").isTrue();
+        await(enough.commit());
+        assertThat(amount("g")).isEqualTo(1);
+
+        Transaction tooMuch = await(connection.begin());
+        connection.preparedQuery(INSERT).execute(Tuple.of("h", 5, 0));
+        assertThat(await(connection.preparedQuery(take).execute(Tuple.of(2, "g"))).rowCount()).isEqualTo(1);
+        assertThatThrownBy(() -> await(tooMuch.commit())).hasCauseInstanceOf(PgException.class)
+                .hasMessageContaining("stale write: 0 rows of pipelined changed")
+                .satisfies(e -> assertThat(Failures.isTransient(e)).as("retried, not parked").isTrue());
+        assertThat(amount("g")).isEqualTo(1);
+        assertThat(amount("h")).as("rolled back with it").isNull();
+
+        assertThatThrownBy(() -> await(connection.preparedQuery(take).execute(Tuple.of(2, "g"))))
+                .as("outside a transaction: awaited, with the same error").hasCauseInstanceOf(PgException.class);
+        assertThatThrownBy(() -> connection.preparedQuery(PipelinedPool.CHANGES_ONE_ROW + "delete from pipelined"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aStatementAnsweredAtCommitGivesItsRowsBeforeTheCommitCompletesAndASecondMarkFailsAsDuplicate() throws Exception {
         String event = "pipelined-" + UUID.randomUUID();
         List<String> answered = new ArrayList<>();
