@@ -1,10 +1,12 @@
 package io.eventual.faults;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,17 +79,39 @@ class InfrastructureCrashIT {
 
     @Test
     void brokerAndDatabaseKilledMidBatch() {
-        List<String> orders = batches.placeBatch("crash", Map.of(
-                30, () -> kill(),
-                40, () -> CompletableFuture.runAsync(() -> Batches.run(InfrastructureCrashIT::startHost))));
+        // Back after 3 s, whatever the client does: meanwhile it retries the order it is placing.
+        List<String> orders = batches.placeBatch("crash", Map.of(30, () -> {
+            kill();
+            CompletableFuture.runAsync(() -> {
+                Batches.pause(Duration.ofSeconds(3));
+                Batches.run(InfrastructureCrashIT::startHost);
+            });
+        }));
         batches.assertInvariants("kill -9 of embedded broker and PostgreSQL", orders, 0);
     }
 
-    /** SIGKILL to the broker's JVM and to the PostgreSQL server it started: nothing gets to shut down cleanly. */
+    /**
+     * SIGKILL to the broker's JVM and to the PostgreSQL server it started, with its backends: nothing gets to shut down
+     * cleanly. PostgreSQL is no descendant of the host (pg_ctl starts it and exits), so it is found by its pid file.
+     */
     static void kill() {
-        host.descendants().forEach(ProcessHandle::destroyForcibly);
+        ProcessHandle postmaster = postmaster();
+        List<ProcessHandle> doomed = Stream.of(host.descendants(), postmaster.descendants(), Stream.of(postmaster))
+                .flatMap(Function.identity()).toList();
+        doomed.forEach(ProcessHandle::destroyForcibly);
         host.destroyForcibly();
+        doomed.forEach(process -> process.onExit().join());
         Batches.run(host::waitFor);
+        assertThatThrownBy(() -> batches.count("select 1", List.of())).as("PostgreSQL is down too").isInstanceOf(IllegalStateException.class);
+    }
+
+    private static ProcessHandle postmaster() {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(directory.resolve("postgres/postmaster.pid")).get(0).trim());
+            return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("PostgreSQL " + pid + " is not running"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts {@link InfrastructureHost} in its own JVM on the fixed ports and data directory. */
