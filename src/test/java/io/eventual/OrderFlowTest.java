@@ -128,6 +128,27 @@ class OrderFlowTest {
     }
 
     @Test
+    void ordersOfOneCustomerRacingForTheLastOfTheirCreditAreChargedWithinTheLimit() {
+        String customer = "spender-" + UUID.randomUUID().toString().substring(0, 8);
+        String sku = "CREDIT-RACE-" + UUID.randomUUID().toString().substring(0, 8);
+        db.execute("insert into inventory_stock (sku, available, reserved, version) values ($1, 100, 0, 0)", sku);
+
+        // Twenty orders of 100.00 at once against the default limit of 1000.00.
+        List<String> orders = IntStream.range(0, 20).parallel()
+                .mapToObj(i -> place(order(customer, "DE", item(sku, 1, "100.00")))).toList();
+
+        String[] ids = orders.toArray(String[]::new);
+        await().atMost(Duration.ofSeconds(60)).until(() -> db.count(
+                "select count(*) from saga where id = any($1) and status in ('COMPLETED', 'CANCELLED')", (Object) ids) == 20);
+        assertThat(db.count("select count(*) from saga where id = any($1) and status = 'COMPLETED'", (Object) ids))
+                .as("as many orders as the credit covers").isEqualTo(10);
+        assertThat(db.count("select count(*) from payment where order_id = any($1) and status = 'DECLINED' "
+                + "and reason like 'insufficient credit%'", (Object) ids)).isEqualTo(10);
+        assertThat(charged(customer)).isEqualByComparingTo("1000.00");
+        assertThat(stock(sku)).isEqualTo(90);
+    }
+
+    @Test
     void anUnknownOrderIsNotFound() {
         io.restassured.RestAssured.given().get("/orders/{id}", "no-such-order")
                 .then().statusCode(404).contentType("application/problem+json");
