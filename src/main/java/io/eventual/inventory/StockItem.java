@@ -2,6 +2,7 @@ package io.eventual.inventory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -67,9 +68,7 @@ public class StockItem extends PanacheEntityBase {
     }
 
     private static Uni<Integer> move(String sku, int delta, String guard) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(PipelinedPool.CHANGES_ONE_ROW
-                + "update inventory_stock set available = available + :delta, reserved = reserved - :delta, version = version + 1 "
-                + "where sku = :sku" + guard)
-                .setParameter("delta", delta).setParameter("sku", sku).executeUpdate());
+        return PipelinedPool.updateOneRow("update inventory_stock set available = available + :delta, reserved = reserved - :delta, "
+                + "version = version + 1 where sku = :sku" + guard, Map.of("delta", delta, "sku", sku));
     }
 }

@@ -61,7 +61,7 @@ public class PaymentFunction implements EventFunction {
         ProcessPayment command = (ProcessPayment) event.data();
         return Payment.<Payment> findById(command.orderId()).chain(existing -> existing != null
                 ? Uni.createFrom().item(outcome(existing))
-                : CreditAccount.current(command.customerId(), command.amount().currency(), limitOf(command.customerId()))
+                : CreditAccount.open(command.customerId(), command.amount().currency(), limitOf(command.customerId()))
                         .chain(account -> authorise(command, account)))
                 .map(reply -> List.of(event.cause(SOURCE, reply)));
     }
@@ -78,11 +78,12 @@ public class PaymentFunction implements EventFunction {
             payment.status = Payment.Status.DECLINED;
             payment.reason = "insufficient credit: " + amount.amount() + " " + amount.currency() + " requested, "
                     + account.available() + " available";
-            return payment.<Payment> persist().map(this::outcome);
+        } else {
+            payment.status = Payment.Status.CHARGED;
+            payment.paymentId = UUID.randomUUID().toString();
+            account.charged = account.charged.add(amount.amount());
         }
-        payment.status = Payment.Status.CHARGED;
-        payment.paymentId = UUID.randomUUID().toString();
-        return account.take(amount.amount()).chain(() -> payment.<Payment> persist()).map(this::outcome);
+        return payment.<Payment> persist().map(this::outcome);
     }
 
     private EventData outcome(Payment payment) {
@@ -104,8 +105,9 @@ public class PaymentFunction implements EventFunction {
                 BigDecimal returned = payment.status == Payment.Status.REFUNDED ? payment.amount : BigDecimal.ZERO;
                 return Uni.createFrom().item(refunded(payment, returned));
             }
-            return CreditAccount.giveBack(CreditAccount.idOf(payment.customerId, payment.currency), payment.amount)
-                    .map(ignored -> {
+            return CreditAccount.locked(CreditAccount.idOf(payment.customerId, payment.currency))
+                    .map(account -> {
+                        account.charged = account.charged.subtract(payment.amount);
                         payment.status = Payment.Status.REFUNDED;
                         payment.reason = command.reason();
                         payment.updatedAt = Instant.now();
