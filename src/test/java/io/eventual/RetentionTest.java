@@ -141,8 +141,10 @@ class RetentionTest {
         String month = db.text("select to_char(now() at time zone 'UTC' - interval '3 years', 'YYYY_MM')");
         Path file = ARCHIVE.resolve("event_store_" + month + ".jsonl.gz");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> db.count("select count(*) from event_store where stream_id = $1", old) == 0);
-        assertThat(db.count("select count(*) from pg_class where relname = $1", "event_store_" + month)).as("the partition").isZero();
+        // Both: once (CI, 2026-12-04) the rows were seen gone while the month's partition still existed; any month past
+        // retention, empty or not, is dropped by the next pass.
+        await().atMost(Duration.ofSeconds(15)).until(() -> db.count("select count(*) from event_store where stream_id = $1", old) == 0
+                && db.count("select count(*) from pg_class where relname = $1", "event_store_" + month) == 0);
         assertThat(db.count("select count(*) from event_stream where stream_id = $1", old)).as("the stream's head").isZero();
         assertThat(db.count("select count(*) from event_snapshot where stream_id = $1", old)).as("its snapshots").isZero();
         assertThat(db.count("select count(*) from event_store where stream_id = $1", recent)).as("this month's events").isPositive();
