@@ -115,12 +115,13 @@ class OrderFlowTest {
                 ? order("racer-" + i, "DE", item(scarce, 1, "1.00"), item(ample, 1, "1.00"))
                 : order("racer-" + i, "DE", item(ample, 1, "1.00"), item(scarce, 1, "1.00")))).toList();
 
+        String[] ids = orders.toArray(String[]::new);
         await().atMost(Duration.ofSeconds(60)).until(() -> db.count(
-                "select count(*) from saga where id = any($1) and status in ('COMPLETED', 'CANCELLED')", (Object) orders.toArray(String[]::new)) == 20);
-        assertThat(db.count("select count(*) from saga where id = any($1) and status = 'COMPLETED'", (Object) orders.toArray(String[]::new)))
+                "select count(*) from saga where id = any($1) and status in ('COMPLETED', 'CANCELLED')", (Object) ids) == 20);
+        assertThat(db.count("select count(*) from saga where id = any($1) and status = 'COMPLETED'", (Object) ids))
                 .as("as many orders as there were units of the scarce SKU").isEqualTo(5);
         assertThat(db.count("select count(*) from inventory_reservation where order_id = any($1) and status = 'FAILED' and sku = $2",
-                orders.toArray(String[]::new), scarce)).as("the others failed on the scarce SKU").isEqualTo(15);
+                ids, scarce)).as("the others failed on the scarce SKU").isEqualTo(15);
         assertThat(stock(scarce)).isZero();
         assertThat(reserved(scarce)).isEqualTo(5);
         assertThat(stock(ample)).as("orders that failed hold none of the ample SKU").isEqualTo(3);

@@ -6,11 +6,9 @@ import static io.eventual.event.EventType.INVENTORY_RESERVE;
 import static io.eventual.event.EventType.INVENTORY_RESTOCK;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -134,14 +132,9 @@ public class InventoryFunction implements EventFunction {
                     return reservation.<Reservation> persist().map(this::outcome);
                 }
             }
-            // In SKU order: two orders taking the same SKUs wait for each other's rows in one order, never crosswise.
-            Uni<?> taken = Uni.createFrom().voidItem();
-            for (Map.Entry<String, Integer> line : new TreeMap<>(wanted).entrySet()) {
-                taken = taken.chain(() -> StockItem.take(line.getKey(), line.getValue()));
-            }
             reservation.status = Reservation.Status.RESERVED;
             reservation.items = write(wanted.entrySet().stream().map(e -> new ItemQuantity(e.getKey(), e.getValue())).toList());
-            return taken.chain(() -> reservation.<Reservation> persist()).map(this::outcome);
+            return StockItem.take(wanted).chain(() -> reservation.<Reservation> persist()).map(this::outcome);
         });
     }
 
@@ -174,11 +167,8 @@ public class InventoryFunction implements EventFunction {
 
     private Uni<InventoryReleased> putBack(Reservation reservation, String reason) {
         List<ItemQuantity> lines = lines(reservation);
-        Uni<?> returned = Uni.createFrom().voidItem();
-        for (ItemQuantity line : lines.stream().sorted(Comparator.comparing(ItemQuantity::sku)).toList()) {
-            returned = returned.chain(() -> StockItem.putBack(line.sku(), line.quantity()));
-        }
-        return returned.map(ignored -> {
+        Map<String, Integer> held = lines.stream().collect(Collectors.toMap(ItemQuantity::sku, ItemQuantity::quantity, Integer::sum));
+        return StockItem.putBack(held).map(ignored -> {
             reservation.status = Reservation.Status.RELEASED;
             reservation.reason = reason;
             reservation.updatedAt = Instant.now();

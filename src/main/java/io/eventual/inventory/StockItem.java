@@ -3,6 +3,7 @@ package io.eventual.inventory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -54,21 +55,27 @@ public class StockItem extends PanacheEntityBase {
     }
 
     /**
-     * Sets {@code quantity} of {@code sku} aside, if that much is still available; otherwise the transaction fails as a
-     * lost race (40001) and is retried. Not awaited: the row stays locked only from this update to the commit right
+     * Sets the quantities aside (by SKU), if that much of each is still available; otherwise the transaction fails as a
+     * lost race (40001) and is retried. Not awaited: a row stays locked only from its update to the commit right
      * behind it, so orders of one popular SKU do not queue on it across round trips.
      */
-    static Uni<Integer> take(String sku, int quantity) {
-        return move(sku, -quantity, " and available + :delta >= 0");
+    static Uni<Void> take(Map<String, Integer> quantities) {
+        return move(quantities, -1, " and available + :delta >= 0");
     }
 
-    /** Makes {@code quantity} of {@code sku} available again that was set aside. */
-    static Uni<Integer> putBack(String sku, int quantity) {
-        return move(sku, quantity, "");
+    /** Makes the quantities (by SKU) available again that were set aside. */
+    static Uni<Void> putBack(Map<String, Integer> quantities) {
+        return move(quantities, 1, "");
     }
 
-    private static Uni<Integer> move(String sku, int delta, String guard) {
-        return PipelinedPool.updateOneRow("update inventory_stock set available = available + :delta, reserved = reserved - :delta, "
-                + "version = version + 1 where sku = :sku" + guard, Map.of("delta", delta, "sku", sku));
+    /** In SKU order: two transactions changing the same SKUs wait for each other's rows in one order, never crosswise. */
+    private static Uni<Void> move(Map<String, Integer> quantities, int sign, String guard) {
+        Uni<?> moved = Uni.createFrom().voidItem();
+        for (Map.Entry<String, Integer> line : new TreeMap<>(quantities).entrySet()) {
+            moved = moved.chain(() -> PipelinedPool.updateOneRow("update inventory_stock set available = available + :delta, "
+                    + "reserved = reserved - :delta, version = version + 1 where sku = :sku" + guard,
+                    Map.of("delta", sign * line.getValue(), "sku", line.getKey())));
+        }
+        return moved.replaceWithVoid();
     }
 }
