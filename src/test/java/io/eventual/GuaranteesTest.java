@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -58,6 +59,33 @@ class GuaranteesTest {
                 + "where consumer = 'payment' and event_id in ($1, $2)", eventId, again) == 2);
         assertThat(db.count("select count(*) from payment where order_id = $1", orderId)).isEqualTo(1);
         assertThat(db.decimal("select charged from payment_account where customer_id = 'ivan'")).isEqualByComparingTo("40.00");
+    }
+
+    @Test
+    void aRepeatedReservationIsAnsweredFromTheFirstAndAReleaseBeforeItVoidsIt() {
+        String sku = "G-" + UUID.randomUUID();
+        db.execute("insert into inventory_stock (sku, available, reserved, version) values ($1, 5, 0, 0)", sku);
+        String reserve = "{\"orderId\":\"%s\",\"items\":[{\"sku\":\"" + sku + "\",\"quantity\":2}]}";
+        String held = UUID.randomUUID().toString();
+
+        assertThat(answer(publish("inventory.reserve", reserve.formatted(held)))).isEqualTo("inventory.reserved");
+        // The same command again, under a new id: answered from the reservation, nothing taken twice.
+        assertThat(answer(publish("inventory.reserve", reserve.formatted(held)))).isEqualTo("inventory.reserved");
+        assertThat(db.integer("select available from inventory_stock where sku = $1", sku)).isEqualTo(3);
+        assertThat(db.integer("select reserved from inventory_stock where sku = $1", sku)).isEqualTo(2);
+
+        // An order released before its reservation arrives (a step timed out) is refused the stock later.
+        String cancelled = UUID.randomUUID().toString();
+        assertThat(answer(publish("inventory.release", "{\"orderId\":\"%s\",\"reason\":\"timed out\"}"
+                .formatted(cancelled)))).isEqualTo("inventory.released");
+        assertThat(answer(publish("inventory.reserve", reserve.formatted(cancelled)))).isEqualTo("inventory.failed");
+        assertThat(db.integer("select available from inventory_stock where sku = $1", sku)).isEqualTo(3);
+    }
+
+    /** The type of the event the function answered {@code commandId} with, once the store has recorded it. */
+    private String answer(String commandId) {
+        return await().atMost(Duration.ofSeconds(10)).until(
+                () -> db.text("select type from event_store where causation_id = $1", commandId), Objects::nonNull);
     }
 
     @Test

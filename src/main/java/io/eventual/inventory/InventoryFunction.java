@@ -108,34 +108,35 @@ public class InventoryFunction implements EventFunction {
 
     Uni<List<Event>> reserve(Event event) {
         ReserveInventory command = (ReserveInventory) event.data();
-        return Reservation.<Reservation> findById(command.orderId()).chain(existing -> existing != null
-                ? Uni.createFrom().item(outcome(existing))
-                : takeStock(command))
+        Map<String, Integer> wanted = command.items().stream()
+                .collect(Collectors.toMap(ItemQuantity::sku, ItemQuantity::quantity, Integer::sum, LinkedHashMap::new));
+        // A repeated command is answered from the order's reservation; only an empty answer needs to look for one.
+        return StockItem.unlessReserved(wanted.keySet(), command.orderId()).chain(stock -> stock.isEmpty()
+                ? Reservation.<Reservation> findById(command.orderId()).chain(existing -> existing != null
+                        ? Uni.createFrom().item(outcome(existing))
+                        : takeStock(command.orderId(), wanted, stock))
+                : takeStock(command.orderId(), wanted, stock))
                 .map(reply -> List.of(event.cause(SOURCE, reply)));
     }
 
-    private Uni<EventData> takeStock(ReserveInventory command) {
-        Map<String, Integer> wanted = command.items().stream()
-                .collect(Collectors.toMap(ItemQuantity::sku, ItemQuantity::quantity, Integer::sum, LinkedHashMap::new));
-        return StockItem.current(wanted.keySet()).chain(found -> {
-            Map<String, Integer> available = found.stream().collect(Collectors.toMap(s -> s.sku, s -> s.available));
-            Reservation reservation = new Reservation();
-            reservation.orderId = command.orderId();
-            reservation.updatedAt = Instant.now();
-            for (Map.Entry<String, Integer> line : wanted.entrySet()) {
-                int left = available.getOrDefault(line.getKey(), 0);
-                if (left < line.getValue()) {
-                    reservation.status = Reservation.Status.FAILED;
-                    reservation.sku = line.getKey();
-                    reservation.reason = "insufficient stock of " + line.getKey() + ": " + line.getValue()
-                            + " requested, " + left + " available";
-                    return reservation.<Reservation> persist().map(this::outcome);
-                }
+    private Uni<EventData> takeStock(String orderId, Map<String, Integer> wanted, List<StockItem> stock) {
+        Map<String, Integer> available = stock.stream().collect(Collectors.toMap(s -> s.sku, s -> s.available));
+        Reservation reservation = new Reservation();
+        reservation.orderId = orderId;
+        reservation.updatedAt = Instant.now();
+        for (Map.Entry<String, Integer> line : wanted.entrySet()) {
+            int left = available.getOrDefault(line.getKey(), 0);
+            if (left < line.getValue()) {
+                reservation.status = Reservation.Status.FAILED;
+                reservation.sku = line.getKey();
+                reservation.reason = "insufficient stock of " + line.getKey() + ": " + line.getValue()
+                        + " requested, " + left + " available";
+                return reservation.<Reservation> persist().map(this::outcome);
             }
-            reservation.status = Reservation.Status.RESERVED;
-            reservation.items = write(wanted.entrySet().stream().map(e -> new ItemQuantity(e.getKey(), e.getValue())).toList());
-            return StockItem.take(wanted).chain(() -> reservation.<Reservation> persist()).map(this::outcome);
-        });
+        }
+        reservation.status = Reservation.Status.RESERVED;
+        reservation.items = write(wanted.entrySet().stream().map(e -> new ItemQuantity(e.getKey(), e.getValue())).toList());
+        return StockItem.take(wanted).chain(() -> reservation.<Reservation> persist()).map(this::outcome);
     }
 
     private EventData outcome(Reservation reservation) {

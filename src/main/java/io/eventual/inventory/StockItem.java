@@ -35,23 +35,28 @@ public class StockItem extends PanacheEntityBase {
      * other crosswise): for restocks and adjustments, which are rare and read before they write.
      */
     static Uni<List<StockItem>> locked(Collection<String> skus) {
-        return select(skus, " for update");
+        return select("select * from inventory_stock where sku = any(:skus) order by sku for update", skus, Map.of());
     }
 
     /**
-     * The stock of {@code skus} as last committed, not locked: a reservation decides on it, and {@link #take} then
-     * fails the transaction if another order took that stock meanwhile.
+     * The stock of {@code skus} as last committed, not locked, or none at all once {@code orderId} has a reservation:
+     * a new order's reservation decides on it after one round trip, and {@link #take} then fails the transaction if
+     * another order took that stock meanwhile. Only when nothing comes back is the reservation worth a read of its own.
      */
-    static Uni<List<StockItem>> current(Collection<String> skus) {
-        return select(skus, "");
+    static Uni<List<StockItem>> unlessReserved(Collection<String> skus, String orderId) {
+        return select("select * from inventory_stock where sku = any(:skus) and not exists "
+                + "(select 1 from inventory_reservation where order_id = :orderId) order by sku", skus,
+                Map.of("orderId", orderId));
     }
 
-    private static Uni<List<StockItem>> select(Collection<String> skus, String lock) {
+    private static Uni<List<StockItem>> select(String sql, Collection<String> skus, Map<String, Object> parameters) {
         // SQL rather than HQL: Hibernate's query plan cache is off (application.properties), so HQL would be parsed
         // on every reservation.
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "select * from inventory_stock where sku = any(:skus) order by sku" + lock, StockItem.class)
-                .setParameter("skus", skus.toArray(String[]::new)).getResultList());
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql, StockItem.class).setParameter("skus", skus.toArray(String[]::new));
+            parameters.forEach(query::setParameter);
+            return query.getResultList();
+        });
     }
 
     /**
