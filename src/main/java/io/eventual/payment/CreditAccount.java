@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
@@ -39,18 +40,31 @@ public class CreditAccount extends PanacheEntityBase {
 
     /** The customer's account, locked until the transaction ends (a customer's orders queue on it), or a new one. */
     static Uni<CreditAccount> open(String customerId, String currency, BigDecimal limit) {
-        return locked(idOf(customerId, currency)).chain(found -> {
-            if (found != null) {
-                return Uni.createFrom().item(found);
-            }
-            CreditAccount account = new CreditAccount();
-            account.id = idOf(customerId, currency);
-            account.customerId = customerId;
-            account.currency = currency;
-            account.creditLimit = limit;
-            account.charged = BigDecimal.ZERO;
-            return account.persist();
-        });
+        return locked(idOf(customerId, currency)).chain(found -> found != null
+                ? Uni.createFrom().item(found)
+                : create(customerId, currency, limit));
+    }
+
+    /**
+     * The customer's account, locked as {@link #open} does, or null when there is none yet or {@code orderId} already
+     * has a payment: a returning customer's new order is charged after one round trip. Only a null is worth a look for
+     * the payment.
+     */
+    static Uni<CreditAccount> lockedUnlessPaid(String customerId, String currency, String orderId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("select * from payment_account where id = :id "
+                + "and not exists (select 1 from payment where order_id = :orderId) for update", CreditAccount.class)
+                .setParameter("id", idOf(customerId, currency)).setParameter("orderId", orderId).getSingleResultOrNull());
+    }
+
+    /** A new account (a racing insert of the same one fails the commit as transient, and the retry finds it). */
+    static Uni<CreditAccount> create(String customerId, String currency, BigDecimal limit) {
+        CreditAccount account = new CreditAccount();
+        account.id = idOf(customerId, currency);
+        account.customerId = customerId;
+        account.currency = currency;
+        account.creditLimit = limit;
+        account.charged = BigDecimal.ZERO;
+        return account.persist();
     }
 
     static Uni<CreditAccount> locked(String id) {

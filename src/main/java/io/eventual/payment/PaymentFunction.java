@@ -59,10 +59,14 @@ public class PaymentFunction implements EventFunction {
 
     Uni<List<Event>> charge(Event event) {
         ProcessPayment command = (ProcessPayment) event.data();
-        return Payment.<Payment> findById(command.orderId()).chain(existing -> existing != null
-                ? Uni.createFrom().item(outcome(existing))
-                : CreditAccount.open(command.customerId(), command.amount().currency(), limitOf(command.customerId()))
-                        .chain(account -> authorise(command, account)))
+        String customer = command.customerId();
+        String currency = command.amount().currency();
+        // A repeated command is answered from the order's payment; only an empty answer needs to look for one.
+        return CreditAccount.lockedUnlessPaid(customer, currency, command.orderId()).chain(account -> account != null
+                ? authorise(command, account)
+                : Payment.<Payment> findById(command.orderId()).chain(existing -> existing != null
+                        ? Uni.createFrom().item(outcome(existing))
+                        : CreditAccount.create(customer, currency, limitOf(customer)).chain(created -> authorise(command, created))))
                 .map(reply -> List.of(event.cause(SOURCE, reply)));
     }
 
