@@ -51,8 +51,9 @@ public class CreditAccount extends PanacheEntityBase {
      * the payment.
      */
     static Uni<CreditAccount> lockedUnlessPaid(String customerId, String currency, String orderId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("select * from payment_account where id = :id "
-                + "and not exists (select 1 from payment where order_id = :orderId) for update", CreditAccount.class)
+        return Panache.getSession().chain(session -> session.createNativeQuery("select * from payment_account "
+                + "where id = :id and not exists (select 1 from payment where order_id = :orderId) for update",
+                CreditAccount.class)
                 .setParameter("id", idOf(customerId, currency)).setParameter("orderId", orderId).getSingleResultOrNull());
     }
 

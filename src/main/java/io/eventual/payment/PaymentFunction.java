@@ -66,7 +66,8 @@ public class PaymentFunction implements EventFunction {
                 ? authorise(command, account)
                 : Payment.<Payment> findById(command.orderId()).chain(existing -> existing != null
                         ? Uni.createFrom().item(outcome(existing))
-                        : CreditAccount.create(customer, currency, limitOf(customer)).chain(created -> authorise(command, created))))
+                        : CreditAccount.create(customer, currency, limitOf(customer))
+                                .chain(created -> authorise(command, created))))
                 .map(reply -> List.of(event.cause(SOURCE, reply)));
     }
 
