@@ -35,7 +35,8 @@ public class StockItem extends PanacheEntityBase {
      * other crosswise): for restocks and adjustments, which are rare and read before they write.
      */
     static Uni<List<StockItem>> locked(Collection<String> skus) {
-        return select("select * from inventory_stock where sku = any(:skus) order by sku for update", skus, Map.of());
+        return select("select * from inventory_stock where sku = any(:skus) order by sku for update",
+                Map.of("skus", skus.toArray(String[]::new)));
     }
 
     /**
@@ -45,15 +46,15 @@ public class StockItem extends PanacheEntityBase {
      */
     static Uni<List<StockItem>> unlessReserved(Collection<String> skus, String orderId) {
         return select("select * from inventory_stock where sku = any(:skus) and not exists "
-                + "(select 1 from inventory_reservation where order_id = :orderId) order by sku", skus,
-                Map.of("orderId", orderId));
+                + "(select 1 from inventory_reservation where order_id = :orderId) order by sku",
+                Map.of("skus", skus.toArray(String[]::new), "orderId", orderId));
     }
 
-    private static Uni<List<StockItem>> select(String sql, Collection<String> skus, Map<String, Object> parameters) {
+    private static Uni<List<StockItem>> select(String sql, Map<String, Object> parameters) {
         // SQL rather than HQL: Hibernate's query plan cache is off (application.properties), so HQL would be parsed
         // on every reservation.
         return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql, StockItem.class).setParameter("skus", skus.toArray(String[]::new));
+            var query = session.createNativeQuery(sql, StockItem.class);
             parameters.forEach(query::setParameter);
             return query.getResultList();
         });
