@@ -49,6 +49,9 @@ public final class Benchmark {
         SPLIT.put("shipping", "shipping");
     }
 
+    /** Where deploy/ sets the replicas' configuration, which split runs with where it tunes (the connection pool). */
+    static final Path DEPLOYED_CONFIG = Path.of("deploy/base/kustomization.yaml");
+
     private Benchmark() {
     }
 
@@ -145,8 +148,13 @@ public final class Benchmark {
     /** The application's processes for {@code setup}, started and ready; the first serves HTTP. */
     private static List<AppProcess> start(Options.Setup setup, Options options, Map<String, String> config) throws Exception {
         Path app = setup.app().orElse(options.app()).resolve("quarkus-run.jar");
-        Map<String, String> processes = setup.layout().equals("split") ? SPLIT : Map.of("eventual", String.join(",",
+        boolean split = setup.layout().equals("split");
+        Map<String, String> processes = split ? SPLIT : Map.of("eventual", String.join(",",
                 "saga", "payment", "inventory", "shipping", "store"));
+        if (split) {
+            // As deployed: a replica's pool (and with it its consumers' concurrency) is smaller than the default.
+            config = AppProcess.with(config, "quarkus.datasource.reactive.max-size", deployedPoolSize());
+        }
         AppProcess.migrate(config, options.jvm(), options.out(), app);
         boolean functionRoles = grantsFunctionRoles(app);
         List<AppProcess> apps = new ArrayList<>();
@@ -163,6 +171,16 @@ public final class Benchmark {
         }
         apps.forEach(AppProcess::awaitReady);
         return apps;
+    }
+
+    /** The connections per replica deploy/ gives each function ({@code QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE}). */
+    static String deployedPoolSize() throws java.io.IOException {
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=(\\d+)")
+                .matcher(Files.readString(DEPLOYED_CONFIG));
+        if (!size.find()) {
+            throw new IllegalStateException(DEPLOYED_CONFIG + " sets no QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE");
+        }
+        return size.group(1);
     }
 
     private static Map<String, Long> pids(List<AppProcess> apps) {
