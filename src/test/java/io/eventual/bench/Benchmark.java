@@ -78,15 +78,20 @@ public final class Benchmark {
             String jdbc = options.jdbc().orElseThrow();
             List<Step> steps = steps(options, options.url().get(), amqp[0], Integer.parseInt(amqp[1]), jdbc, null);
             Results.Limits limits = limits(options, amqp[0], Integer.parseInt(amqp[1]), jdbc);
-            List<Results.Run> runs = List.of(run(options.setups().get(0), options, steps, Double.NaN, Map.of(), Double.NaN));
+            Options.Setup setup = options.setups().get(0);
+            List<Results.Run> runs = List.of(run(setup, setup.label(), options, steps, Double.NaN, Map.of(), Double.NaN));
             Results results = new Results(machine("running deployment"), limits, runs, targets(runs, options));
             Report.write(results, options.out());
             return results;
         }
         List<Results.Run> runs = new ArrayList<>();
         Results.Limits limits = null;
+        Map<String, Integer> repeats = new java.util.HashMap<>();
         for (Options.Setup setup : options.setups()) {
-            log("setup: %s", setup.label());
+            // A setup run again in the same sitting (A/B/A/B) gets a label of its own in the report and the chart.
+            int repeat = repeats.merge(setup.label(), 1, Integer::sum);
+            String label = repeat == 1 ? setup.label() : setup.label() + ", run " + repeat;
+            log("setup: %s", label);
             Path data = Files.createTempDirectory("eventual-bench");
             try (LocalInfrastructure infrastructure = LocalInfrastructure.start(data, 0, 0);
                     Proxies proxies = Proxies.start(setup, infrastructure)) {
@@ -102,7 +107,7 @@ public final class Benchmark {
                     Map<String, Double> idle = idle(stats, options.smoke() ? Duration.ofSeconds(2) : IDLE);
                     List<Step> steps = steps(options, "http://localhost:" + apps.get(0).port, "localhost",
                             infrastructure.amqpPort(), jdbc, stats);
-                    runs.add(run(setup, options, steps, proxies.roundTripMillis(), idle, stats.lifetimePeakRssMiB()));
+                    runs.add(run(setup, label, options, steps, proxies.roundTripMillis(), idle, stats.lifetimePeakRssMiB()));
                 } finally {
                     apps.forEach(AppProcess::stop);
                 }
@@ -234,9 +239,9 @@ public final class Benchmark {
         return steps;
     }
 
-    private static Results.Run run(Options.Setup setup, Options options, List<Step> steps, double proxyRoundTrip,
-            Map<String, Double> idle, double rss) {
-        return new Results.Run(setup.label(), setup.layout(),
+    private static Results.Run run(Options.Setup setup, String label, Options options, List<Step> steps,
+            double proxyRoundTrip, Map<String, Double> idle, double rss) {
+        return new Results.Run(label, setup.layout(),
                 setup.latencyMillis().isPresent() ? setup.latencyMillis().getAsDouble() : null,
                 setup.app().orElse(options.app()).toString(), proxyRoundTrip, idle, steps, peak(steps), rss);
     }
