@@ -15,8 +15,10 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.eventual.messaging.FunctionRunner;
 import io.eventual.projection.OrderFold;
 import io.eventual.store.ConcurrentAppendException;
 import io.eventual.store.EventStore;
@@ -43,6 +45,10 @@ class EventStoreTest {
     OrderFold fold;
     @Inject
     Pool pool;
+    @Inject
+    FunctionRunner runner;
+    @ConfigProperty(name = "quarkus.datasource.reactive.max-size")
+    int poolSize;
 
     @Test
     void everyEventOfAnOrderIsRecordedOnceInItsStream() {
@@ -75,6 +81,29 @@ class EventStoreTest {
         assertThat(event.eventId()).isEqualTo(id);
         assertThat(event.type()).isEqualTo("loyalty.points.granted");
         assertThat(event.data()).isEqualTo("{\"points\":50}");
+    }
+
+    @Test
+    void aBacklogIsRecordedInBatchesLargerThanTheConnectionPool() {
+        // A batch takes one connection: a process with a small pool (as deployed) still writes large batches.
+        String prefix = "backlog-" + UUID.randomUUID() + "-";
+        int events = 3 * poolSize;
+        runner.pause("store");
+        try (RawAmqp amqp = new RawAmqp()) {
+            for (int i = 0; i < events; i++) {
+                amqp.send("loyalty.points.granted", Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id",
+                        UUID.randomUUID().toString(), "cloudEvents:source", "/loyalty", "cloudEvents:type",
+                        "loyalty.points.granted", "cloudEvents:subject", prefix + i), "application/json", "{\"points\":1}");
+            }
+        } finally {
+            runner.resume("store");
+        }
+
+        Db db = new Db(pool);
+        await().atMost(WAIT).until(() -> db.count("select count(*) from event_store where stream_id like $1", prefix + "%") == events);
+        assertThat(db.count("""
+                select max(n) from (select count(*) n from event_store where stream_id like $1 group by transaction_id) batches""",
+                prefix + "%")).isGreaterThan(poolSize);
     }
 
     @Test

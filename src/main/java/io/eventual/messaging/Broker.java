@@ -60,14 +60,16 @@ public class Broker {
     private final class Consumer implements Subscription {
         final String queue;
         final Function<Delivery, Uni<Void>> handler;
+        final int concurrency;
         /** The event loop this queue's messages are handled on: queues are spread over all of them. */
         final Context context;
         final OrderSequencer orders = new OrderSequencer();
         volatile AmqpReceiver receiver;
         volatile boolean cancelled;
 
-        Consumer(String queue, Function<Delivery, Uni<Void>> handler) {
+        Consumer(String queue, int concurrency, Function<Delivery, Uni<Void>> handler) {
             this.queue = queue;
+            this.concurrency = concurrency;
             this.handler = handler;
             this.context = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
         }
@@ -108,13 +110,18 @@ public class Broker {
             @ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int poolSize) {
         this.vertx = vertx;
         this.config = config.broker();
-        this.concurrency = Math.max(1, Math.min(config.consumer().concurrency().orElse(poolSize), this.config.credits()));
+        this.concurrency = concurrency(config.consumer().concurrency().orElse(poolSize));
         this.unreachable = new Outage(LOG, "connecting to the AMQP broker at " + this.config.host() + ":" + this.config.port());
     }
 
     /** Registers a consumer of {@code queue}; {@code handler} completes once the delivery may be settled. */
-    public synchronized Subscription consume(String queue, Function<Delivery, Uni<Void>> handler) {
-        Consumer consumer = new Consumer(queue, handler);
+    public Subscription consume(String queue, Function<Delivery, Uni<Void>> handler) {
+        return consume(queue, concurrency, handler);
+    }
+
+    /** A consumer of {@code queue} that handles up to {@code wanted} messages at once (at most the link credit). */
+    public synchronized Subscription consume(String queue, int wanted, Function<Delivery, Uni<Void>> handler) {
+        Consumer consumer = new Consumer(queue, concurrency(wanted), handler);
         consumers.add(consumer);
         AmqpConnection current = connection;
         if (current != null) {
@@ -123,9 +130,9 @@ public class Broker {
         return consumer;
     }
 
-    /** Messages each consumer handles at once per queue ({@code eventual.consumer.concurrency}). */
-    public int concurrency() {
-        return concurrency;
+    /** Messages a consumer that wants {@code wanted} at once may hold: at least one, at most the link credit. */
+    public int concurrency(int wanted) {
+        return Math.max(1, Math.min(wanted, config.credits()));
     }
 
     /** Runs {@code action} every time a connection is (re-)established. */
@@ -267,8 +274,8 @@ public class Broker {
             receiver.pause();
             receiver.handler(message -> handle(receiver, connectionContext, consumer, message));
             receiver.exceptionHandler(error -> LOG.warnf("receiver of %s failed: %s", consumer.queue(), error.getMessage()));
-            receiver.fetch(concurrency);
-            LOG.debugf("consuming %s, %d at a time", consumer.queue(), concurrency);
+            receiver.fetch(consumer.concurrency);
+            LOG.debugf("consuming %s, %d at a time", consumer.queue(), consumer.concurrency);
         }).onFailure(error -> {
             LOG.errorf("cannot consume queue %s: %s", consumer.queue(), error.getMessage());
             lost(conn, error);

@@ -20,7 +20,14 @@ public interface EventFunction {
      * Queues this function reads raw, outside the per-type inbox (the event store's wildcard subscription), each
      * with what to do with a delivery.
      */
-    default Map<String, Function<Delivery, Uni<Void>>> queues() {
+    default Map<String, RawQueue> queues() {
         return Map.of();
+    }
+
+    /**
+     * What to do with a delivery of a raw queue, and how many deliveries it handles at once: a handler that holds no
+     * connection per delivery (one that batches) may take more than the pool-sized default.
+     */
+    record RawQueue(Function<Delivery, Uni<Void>> handler, int concurrency) {
     }
 }

@@ -70,7 +70,7 @@ public class FunctionRunner {
             metrics.of(name, type.typeName());
             subscriptions.add(broker.consume(type.fqqn(name), delivery -> inbox.deliver(name, handler, delivery)));
         });
-        function.queues().forEach((queue, handler) -> subscriptions.add(broker.consume(queue, handler)));
+        function.queues().forEach((queue, raw) -> subscriptions.add(broker.consume(queue, raw.concurrency(), raw.handler())));
         running.put(name, subscriptions);
     }
 

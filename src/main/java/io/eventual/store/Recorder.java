@@ -60,13 +60,16 @@ public class Recorder implements EventFunction {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean lingering = new AtomicBoolean();
     private final io.vertx.core.Vertx vertx;
-    /** A batch is written at once when this many wait: the most the store's queue hands over at a time. */
+    /**
+     * A batch is written at once when this many wait, and the store's queue hands over this many at a time: a batch
+     * takes one connection, so the pool does not bound it (the link credit does).
+     */
     private final int full;
 
     Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
             ObjectMapper mapper, ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.Broker broker) {
         this.vertx = vertx;
-        this.full = Math.max(1, Math.min(config.batchSize(), broker.concurrency()));
+        this.full = broker.concurrency(config.batchSize());
         this.mapper = mapper;
         this.metrics = metrics;
         this.store = store;
@@ -87,8 +90,8 @@ public class Recorder implements EventFunction {
     }
 
     @Override
-    public Map<String, java.util.function.Function<Delivery, Uni<Void>>> queues() {
-        return Map.of(ADDRESS + "::" + QUEUE, this::record);
+    public Map<String, RawQueue> queues() {
+        return Map.of(ADDRESS + "::" + QUEUE, new RawQueue(this::record, full));
     }
 
     Uni<Void> record(Delivery delivery) {
