@@ -35,6 +35,9 @@ class BenchmarkSmokeIT {
         // split: one process per function, each with its CPU; through the proxy, its measured round trip
         assertThat(results.path("runs").get(1).path("steps").get(0).path("processes")).hasSize(Benchmark.SPLIT.size());
         assertThat(results.path("runs").get(1).path("proxyRoundTripMillis").asDouble()).isPositive();
+        // PostgreSQL's CPU by who it worked for: each function's connections by the role it logs in as
+        assertThat(results.path("runs").get(1).path("steps").get(1).path("postgresCpuMillisPerSagaBy").fieldNames())
+                .toIterable().contains("connections of eventual_saga", "connections of eventual_payment");
         assertThat(results.path("limits").path("commitsPerSecond").asDouble()).isPositive();
         assertThat(results.path("limits").path("brokerMessagesPerSecond").asDouble()).isPositive();
         assertThat(results.path("targets").path("peakRssMiB").isNumber()).isTrue();

@@ -146,8 +146,10 @@ final class OpenLoop implements AutoCloseable {
                             u.preemptionsPerSecond() / Math.max(1e-9, sagasPerSecond), u.peakRssMiB())));
         }
         Map<String, Double> infrastructure = new java.util.LinkedHashMap<>();
+        Map<String, Double> postgres = new java.util.LinkedHashMap<>();
         if (usage != null) {
             usage.infrastructureCores().forEach((name, cores) -> infrastructure.put(name, cores / Math.max(1e-9, sagasPerSecond) * 1000));
+            usage.postgresCoresBy().forEach((name, cores) -> postgres.put(name, cores / Math.max(1e-9, sagasPerSecond) * 1000));
         }
         transactionsBy.replaceAll((function, count) -> count / sagas);
         return new Step(label, rate, sentPerSecond, accepted.size(), sent.size() - accepted.size(), completed,
@@ -160,6 +162,7 @@ final class OpenLoop implements AutoCloseable {
                 usage == null ? Double.NaN : usage.processCores() / Math.max(1e-9, sagasPerSecond) * 1000,
                 processes,
                 infrastructure,
+                postgres,
                 usage == null ? Double.NaN : usage.machineBusyPercent(),
                 usage == null ? Double.NaN : usage.peakRssMiB());
     }

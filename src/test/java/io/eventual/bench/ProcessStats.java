@@ -19,7 +19,7 @@ final class ProcessStats implements AutoCloseable {
     private static final double TICKS = 100.0;
 
     record Mark(long nanos, Map<String, Long> processTicks, Map<String, Long> jitTicks, Map<String, long[]> switches,
-            Map<String, Long> infrastructureTicks, long machineBusy, long machineTotal) {
+            Map<String, Long> postgresTicks, long benchmarkTicks, long machineBusy, long machineTotal) {
     }
 
     /**
@@ -32,10 +32,11 @@ final class ProcessStats implements AutoCloseable {
 
     /**
      * Over one interval: per process, all of them together, the cores the infrastructure used (this benchmark's JVM —
-     * embedded broker and load generator — and PostgreSQL), and the machine's CPU busy share.
+     * embedded broker and load generator — and PostgreSQL), PostgreSQL's cores by who used them (see
+     * {@link #postgresGroup}), and the machine's CPU busy share.
      */
     record Usage(Map<String, ProcessUsage> processes, double processCores, Map<String, Double> infrastructureCores,
-            double machineBusyPercent, double peakRssMiB) {
+            Map<String, Double> postgresCoresBy, double machineBusyPercent, double peakRssMiB) {
     }
 
     private final Map<String, Long> pids;
@@ -70,7 +71,8 @@ final class ProcessStats implements AutoCloseable {
             switches.put(name, switches(pid));
         });
         long[] machine = machine();
-        return new Mark(System.nanoTime(), ticks, jit, switches, infrastructureTicks(), machine[0], machine[1]);
+        return new Mark(System.nanoTime(), ticks, jit, switches, postgresTicksBy(), processTicks(ProcessHandle.current().pid()),
+                machine[0], machine[1]);
     }
 
     Usage since(Mark start) {
@@ -88,11 +90,16 @@ final class ProcessStats implements AutoCloseable {
         });
         long total = machine[1] - start.machineTotal();
         double busy = total == 0 ? 0 : 100.0 * (machine[0] - start.machineBusy()) / total;
+        // A PostgreSQL process that ended meanwhile takes its time with it: no group goes below zero.
+        Map<String, Double> postgres = new LinkedHashMap<>();
+        postgresTicksBy().forEach((group, ticks) -> postgres.put(group,
+                Math.max(0, ticks - start.postgresTicks().getOrDefault(group, 0L)) / TICKS / seconds));
         Map<String, Double> infrastructure = new LinkedHashMap<>();
-        infrastructureTicks().forEach((name, ticks) -> infrastructure.put(name,
-                Math.max(0, ticks - start.infrastructureTicks().getOrDefault(name, 0L)) / TICKS / seconds));
-        return new Usage(processes, processes.values().stream().mapToDouble(ProcessUsage::cores).sum(), infrastructure, busy,
-                processes.values().stream().mapToDouble(ProcessUsage::peakRssMiB).sum());
+        infrastructure.put("benchmark JVM (broker, load)",
+                (processTicks(ProcessHandle.current().pid()) - start.benchmarkTicks()) / TICKS / seconds);
+        infrastructure.put("postgres", postgres.values().stream().mapToDouble(Double::doubleValue).sum());
+        return new Usage(processes, processes.values().stream().mapToDouble(ProcessUsage::cores).sum(), infrastructure, postgres,
+                busy, processes.values().stream().mapToDouble(ProcessUsage::peakRssMiB).sum());
     }
 
     /** Peak RSS over the processes' whole lives (VmHWM), added up, MiB. */
@@ -117,19 +124,15 @@ final class ProcessStats implements AutoCloseable {
         return 0;
     }
 
-    /**
-     * This JVM (the embedded broker and the load generator) and every PostgreSQL process (the postmaster and its
-     * backends; one that ended meanwhile takes its time with it).
-     */
-    private static Map<String, Long> infrastructureTicks() {
-        Map<String, Long> ticks = new LinkedHashMap<>();
-        ticks.put("benchmark JVM (broker, load)", processTicks(ProcessHandle.current().pid()));
-        long postgres = 0;
+    /** Every PostgreSQL process's CPU ticks, added up by {@link #postgresGroup}. */
+    private static Map<String, Long> postgresTicksBy() {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
         try (var all = Files.list(Path.of("/proc"))) {
             for (Path process : all.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
                     if (Files.readString(process.resolve("comm")).trim().equals("postgres")) {
-                        postgres += ticks(process.resolve("stat"));
+                        String title = new String(Files.readAllBytes(process.resolve("cmdline"))).replace('\0', ' ').trim();
+                        ticks.merge(postgresGroup(title), ticks(process.resolve("stat")), Long::sum);
                     }
                 } catch (IOException | RuntimeException gone) {
                     // ended while listed
@@ -138,8 +141,23 @@ final class ProcessStats implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // not Linux: no figure
         }
-        ticks.put("postgres", postgres);
         return ticks;
+    }
+
+    /**
+     * Who a PostgreSQL process works for, from the title it shows ({@code postgres: <role> <database> <host(port)>
+     * <activity>} for a connection): a connection by its role (each function logs in as its own), autovacuum, the
+     * other background processes (WAL writer, checkpointer, background writer), or the postmaster.
+     */
+    static String postgresGroup(String title) {
+        if (!title.startsWith("postgres: ")) {
+            return "postmaster";
+        }
+        String[] words = title.substring("postgres: ".length()).trim().split("\\s+");
+        if (words.length >= 3 && (words[2].endsWith(")") || words[2].equals("[local]"))) {
+            return "connections of " + words[0];
+        }
+        return words[0].equals("autovacuum") ? "autovacuum" : "background";
     }
 
     private static long processTicks(long pid) {

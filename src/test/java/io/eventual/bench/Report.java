@@ -67,6 +67,7 @@ final class Report {
                     .append("; thread wake-ups per saga by process: ").append(join(perProcess(half, Step.ProcessCost::wakeUpsPerSaga), "%.0f"))
                     .append(" (preemptions: ").append(join(perProcess(half, Step.ProcessCost::preemptionsPerSaga), "%.0f")).append(")")
                     .append("; the infrastructure's CPU per saga: ").append(join(half.infrastructureCpuMillisPerSaga(), "%.1f ms"))
+                    .append(", PostgreSQL's by who it worked for: ").append(join(half.postgresCpuMillisPerSagaBy(), "%.1f ms"))
                     .append(".\n");
             md.append("\nPer hop at ").append(half.label()).append(" (").append(half.offeredPerSecond())
                     .append("/s), from the events' own times:\n\n| hop | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|\n");

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The figures of one load step: what was offered, what came back, how long it took (from each order's scheduled
- * send time), what it cost in transactions and messages, and what the application's processes used.
+ * send time), what it cost in transactions and messages, and what the application's processes used (and PostgreSQL,
+ * by who it worked for: each function's connections, autovacuum, its background processes).
  */
 record Step(
         String label,
@@ -27,6 +28,7 @@ record Step(
         double appCpuMillisPerSaga,
         Map<String, ProcessCost> processes,
         Map<String, Double> infrastructureCpuMillisPerSaga,
+        Map<String, Double> postgresCpuMillisPerSagaBy,
         double machineBusyPercent,
         double appPeakRssMiB) {
 
