@@ -134,5 +134,12 @@ public interface MessagingConfig {
         /** How long a process's claim on its unpublished events lasts without renewal (after a crash, the delay). */
         @WithDefault("10s")
         Duration lease();
+
+        /**
+         * How often a lease renewal also looks for unpublished events whose process has no lease at all (it died before
+         * its first renewal, or a process of an older version deleted it), which takes a scan of the outbox.
+         */
+        @WithDefault("1m")
+        Duration sweepInterval();
     }
 }

@@ -48,6 +48,13 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final long RETRY_MILLIS = 500;
 
+    /** Rows of the peers whose expired lease the statement deletes. */
+    private static final String EXPIRED = "o.owner = any(array(select owner from dead))";
+    /** Rows of every peer without a live lease: those whose lease expired, and those without one. */
+    private static final String UNLEASED = """
+            o.owner <> $1 and split_part(o.owner, '@', 1) = $4 and not exists (
+                select 1 from outbox_lease l where l.owner = o.owner and l.expires_at >= now())""";
+
     /** A committed outbox row waiting to be published. */
     record Pending(long position, String address, Map<String, String> attributes, String data, Instant written) {
     }
@@ -79,6 +86,8 @@ public class OutboxRelay {
     private final Timer publishLatency;
     private volatile boolean stopped;
     private long timer = -1;
+    /** When a lease renewal next looks for rows of owners without a lease (until one has, every renewal does). */
+    private volatile long sweepDue = System.nanoTime();
 
     OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
@@ -96,17 +105,24 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent ignored) {
         broker.onConnected(this::wake);
-        renewLease();
-        timer = vertx.setPeriodic(config.pollInterval().toMillis(), t -> renewLease());
+        renewLease(true);
+        timer = vertx.setPeriodic(config.pollInterval().toMillis(),
+                t -> renewLease(System.nanoTime() - sweepDue >= 0));
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         stopped = true;
         vertx.cancelTimer(timer);
-        // Let another process take over what is left at once instead of after the lease; never hold up the shutdown.
+        // Let another process take over what is left at its next renewal instead of after the lease (peers find the
+        // dead by their expired leases); a process that leaves nothing behind leaves no lease either. Never hold up
+        // the shutdown.
         try {
-            pool.preparedQuery("delete from outbox_lease where owner = $1").execute(Tuple.of(owner)).await()
-                    .atMost(Duration.ofSeconds(1));
+            pool.preparedQuery("""
+                    with left_over as (select exists (select 1 from outbox where owner = $1) as rows),
+                         expired as (update outbox_lease set expires_at = '-infinity'
+                                     where owner = $1 and (select rows from left_over))
+                    delete from outbox_lease where owner = $1 and not (select rows from left_over)""")
+                    .execute(Tuple.of(owner)).await().atMost(Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             LOG.debugf("lease not handed over at shutdown (%s); it runs out by itself", e.getMessage());
         }
@@ -260,22 +276,26 @@ public class OutboxRelay {
     }
 
     /**
-     * One statement: renews this process's lease, forgets expired ones, deletes what this process published since its
-     * last write, and takes over the rows of owners without a live lease that ran the same functions (whose broker
-     * account may publish what this one may), or rows without an owner, from before owners existed. Rows taken over
-     * are read and published next.
+     * One statement: renews this process's lease, deletes what this process published since its last write, and takes
+     * over the rows of peers (owners that ran the same functions, whose broker account may publish what this one may)
+     * whose lease ran out, or of no owner (rows from before owners existed). Rows taken over are read and published
+     * next. Usually the dead are found by their expired leases, which the same statement deletes: index lookups only,
+     * whatever the size of the outbox and the number of processes. A {@code sweep} (at start, then every
+     * {@code eventual.outbox.sweep-interval}) also looks for rows whose owner has no lease at all — one that died
+     * before its first renewal, or whose lease a process of an older version deleted — which takes a scan of the
+     * outbox.
      */
-    private void renewLease() {
+    void renewLease(boolean sweep) {
         List<Long> gone = claimDeletes();
         pool.preparedQuery("""
                 with renewed as (insert into outbox_lease (owner, expires_at) values ($1, now() + $2 * interval '1 millisecond')
                                  on conflict (owner) do update set expires_at = excluded.expires_at),
-                     expired as (delete from outbox_lease where expires_at < now() and owner <> $1),
                      gone as (""" + deleteClaimed("$3") + """
-                )
+                ),
+                     dead as (delete from outbox_lease where expires_at < now() and owner <> $1 and split_part(owner, '@', 1) = $4
+                              returning owner)
                 update outbox o set owner = $1
-                where o.owner is null or (o.owner <> $1 and split_part(o.owner, '@', 1) = $4 and not exists (
-                    select 1 from outbox_lease l where l.owner = o.owner and l.expires_at >= now()))""")
+                where o.owner is null or (""" + (sweep ? UNLEASED : EXPIRED) + ")")
                 .execute(Tuple.of(owner, config.lease().toMillis(), csv(gone), functions))
                 .onItemOrFailure().invoke((ok, error) -> {
                     if (error == null) {
@@ -286,6 +306,9 @@ public class OutboxRelay {
                 })
                 .subscribe().with(taken -> {
                     leasing.succeeded();
+                    if (sweep) {
+                        sweepDue = System.nanoTime() + config.sweepInterval().toNanos();
+                    }
                     if (taken.rowCount() > 0) {
                         LOG.infof("took over %d unpublished outbox events of processes that stopped", taken.rowCount());
                         written();
