@@ -282,8 +282,8 @@ public class OutboxRelay {
      * next. Usually the dead are found by their expired leases, which the same statement deletes: index lookups only,
      * whatever the size of the outbox and the number of processes. A {@code sweep} (at start, then every
      * {@code eventual.outbox.sweep-interval}) also looks for rows whose owner has no lease at all — one that died
-     * before its first renewal, or whose lease a process of an older version deleted — which takes a scan of the
-     * outbox.
+     * before its first renewal, or that wrote more after its expired lease had been taken over, or whose lease a
+     * process of an older version deleted — which takes a scan of the outbox.
      */
     void renewLease(boolean sweep) {
         List<Long> gone = claimDeletes();
