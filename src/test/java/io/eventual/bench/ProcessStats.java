@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -126,7 +127,7 @@ final class ProcessStats implements AutoCloseable {
 
     /** Every PostgreSQL process's CPU ticks, added up by {@link #postgresGroup}. */
     private static Map<String, Long> postgresTicksBy() {
-        Map<String, Long> ticks = new java.util.TreeMap<>();
+        Map<String, Long> ticks = new TreeMap<>();
         try (var all = Files.list(Path.of("/proc"))) {
             for (Path process : all.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
@@ -149,7 +150,7 @@ final class ProcessStats implements AutoCloseable {
      * <activity>} for a connection): a connection by its role (each function logs in as its own), autovacuum, the
      * other background processes (WAL writer, checkpointer, background writer), or the postmaster.
      */
-    static String postgresGroup(String title) {
+    private static String postgresGroup(String title) {
         if (!title.startsWith("postgres: ")) {
             return "postmaster";
         }
