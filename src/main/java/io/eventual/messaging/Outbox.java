@@ -61,7 +61,9 @@ public class Outbox {
             Map<String, String> a = codec.attributes(events.get(i));
             a.putAll(traceContext);
             attributes.add(a);
-            rows.append(i == 0 ? "" : ", ").append("(:owner, :id%1$d, :type%1$d, :subject%1$d, :attributes%1$d, :data%1$d)".formatted(i));
+            // Plain appends: String.formatted here showed in the flight recordings of every function.
+            rows.append(i == 0 ? "(" : ", (").append(":owner, :id").append(i).append(", :type").append(i).append(", :subject").append(i)
+                    .append(", :attributes").append(i).append(", :data").append(i).append(')');
         }
         // Rows this process published meanwhile are deleted by the same statement: no transaction of their own.
         List<Long> gone = relay.claimDeletes();
