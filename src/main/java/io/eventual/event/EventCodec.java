@@ -236,7 +236,8 @@ public class EventCodec {
                 "must be a schema version from 1 to " + type.schemaVersion() + " for " + type + ", was " + value);
     }
 
-    private static Instant time(String value) {
+    /** The {@code time} attribute: now when absent (CloudEvents makes it optional), otherwise RFC 3339 or refused. */
+    public static Instant time(String value) {
         if (value == null) {
             return Instant.now();
         }

@@ -1,7 +1,6 @@
 package io.eventual.store;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,9 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
+import io.eventual.event.InvalidEventException;
 import io.eventual.messaging.ConsumerMetrics;
 import io.eventual.messaging.Delivery;
 import io.eventual.messaging.EventFunction;
@@ -206,10 +207,11 @@ public class Recorder implements EventFunction {
         }
     }
 
+    /** The store records whatever arrives: an unreadable time becomes the time of recording. */
     private static Instant time(String value) {
         try {
-            return value == null ? Instant.now() : OffsetDateTime.parse(value).toInstant();
-        } catch (RuntimeException e) {
+            return EventCodec.time(value);
+        } catch (InvalidEventException e) {
             return Instant.now();
         }
     }
