@@ -79,7 +79,8 @@ public final class Benchmark {
             List<Step> steps = steps(options, options.url().get(), amqp[0], Integer.parseInt(amqp[1]), jdbc, null);
             Results.Limits limits = limits(options, amqp[0], Integer.parseInt(amqp[1]), jdbc);
             Options.Setup setup = options.setups().get(0);
-            List<Results.Run> runs = List.of(run(setup, setup.label(), options, steps, Double.NaN, Map.of(), Double.NaN));
+            List<Results.Run> runs = List.of(run(setup, setup.label(), options, steps, Double.NaN,
+                    Results.Idle.UNKNOWN, Results.Idle.UNKNOWN, Double.NaN));
             Results results = new Results(machine("running deployment"), limits, runs, targets(runs, options));
             Report.write(results, options.out());
             return results;
@@ -104,10 +105,13 @@ public final class Benchmark {
                 config.put("smallrye.config.mapping.validate-unknown", "false");
                 List<AppProcess> apps = start(setup, options, config);
                 try (ProcessStats stats = new ProcessStats(pids(apps))) {
-                    Map<String, Double> idle = idle(stats, options.smoke() ? Duration.ofSeconds(2) : IDLE);
+                    Duration window = options.smoke() ? Duration.ofSeconds(2) : IDLE;
+                    Results.Idle idle = idle(stats, window, "idle CPU");
                     List<Step> steps = steps(options, "http://localhost:" + apps.get(0).port, "localhost",
                             infrastructure.amqpPort(), jdbc, stats);
-                    runs.add(run(setup, label, options, steps, proxies.roundTripMillis(), idle, stats.lifetimePeakRssMiB()));
+                    Results.Idle idleWarm = idle(stats, window, "idle CPU after the load");
+                    runs.add(run(setup, label, options, steps, proxies.roundTripMillis(), idle, idleWarm,
+                            stats.lifetimePeakRssMiB()));
                 } finally {
                     apps.forEach(AppProcess::stop);
                 }
@@ -240,22 +244,22 @@ public final class Benchmark {
     }
 
     private static Results.Run run(Options.Setup setup, String label, Options options, List<Step> steps,
-            double proxyRoundTrip, Map<String, Double> idle, double rss) {
+            double proxyRoundTrip, Results.Idle idle, Results.Idle idleWarm, double rss) {
         return new Results.Run(label, setup.layout(),
                 setup.latencyMillis().isPresent() ? setup.latencyMillis().getAsDouble() : null,
-                setup.app().orElse(options.app()).toString(), proxyRoundTrip, idle, steps, peak(steps), rss);
+                setup.app().orElse(options.app()).toString(), proxyRoundTrip, idle, steps, idleWarm, peak(steps), rss);
     }
 
-    /** CPU (cores) each process uses while nothing happens, after a few seconds to settle. */
-    private static Map<String, Double> idle(ProcessStats stats, Duration window) throws InterruptedException {
+    /** CPU (cores) each process, and PostgreSQL for each, uses while nothing happens, after a few seconds to settle. */
+    private static Results.Idle idle(ProcessStats stats, Duration window, String what) throws InterruptedException {
         Thread.sleep(window.toMillis() / 3);
         ProcessStats.Mark mark = stats.mark();
         Thread.sleep(window.toMillis());
-        Map<String, Double> idle = new LinkedHashMap<>();
-        stats.since(mark).processes().forEach((name, usage) -> idle.put(name, usage.cores()));
-        log("idle CPU: %s", idle.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
-                .reduce((a, b) -> a + ", " + b).orElse(""));
-        return idle;
+        ProcessStats.Usage usage = stats.since(mark);
+        Map<String, Double> cores = new LinkedHashMap<>();
+        usage.processes().forEach((name, process) -> cores.put(name, process.cores()));
+        log("%s: %s; PostgreSQL: %s", what, Report.join(cores, "%.3f"), Report.join(usage.postgresCoresBy(), "%.3f"));
+        return new Results.Idle(cores, usage.postgresCoresBy());
     }
 
     private static Results.Limits limits(Options options, String amqpHost, int amqpPort, String jdbc) throws Exception {

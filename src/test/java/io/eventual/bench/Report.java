@@ -56,8 +56,11 @@ final class Report {
                         s.deadLetters(), s.writeTransactionsPerSaga(), s.deliveriesPerSaga(), s.appCores(),
                         s.appCpuMillisPerSaga(), s.machineBusyPercent(), s.appPeakRssMiB()));
             }
-            if (!run.idleCores().isEmpty()) {
-                md.append("\nIdle CPU (cores, no load): ").append(join(run.idleCores(), "%.3f")).append(".\n");
+            if (!run.idle().cores().isEmpty()) {
+                md.append("\nIdle CPU (cores, no load) after start: ").append(join(run.idle().cores(), "%.3f"))
+                        .append(" (PostgreSQL: ").append(join(run.idle().postgresCoresBy(), "%.3f"))
+                        .append("); after the load: ").append(join(run.idleWarm().cores(), "%.3f"))
+                        .append(" (PostgreSQL: ").append(join(run.idleWarm().postgresCoresBy(), "%.3f")).append(").\n");
             }
             Step half = run.halfOfPeak();
             md.append("\nAt ").append(half.label()).append(": write transactions per saga by who made them: ")
@@ -124,7 +127,7 @@ final class Report {
         return values;
     }
 
-    private static String join(Map<String, Double> values, String format) {
+    static String join(Map<String, Double> values, String format) {
         return values.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, format, e.getValue()))
                 .reduce((a, b) -> a + ", " + b).orElse("—");
     }

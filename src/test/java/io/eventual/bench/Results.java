@@ -12,7 +12,7 @@ record Results(
 
     /** One setup (layout, distance to database and broker, application build) and its steps. */
     record Run(String setup, String layout, Double latencyMillis, String app, double proxyRoundTripMillis,
-            Map<String, Double> idleCores, List<Step> steps, double peakSagasPerSecond, double lifetimePeakRssMiB) {
+            Idle idle, List<Step> steps, Idle idleWarm, double peakSagasPerSecond, double lifetimePeakRssMiB) {
 
         static final String HALF_OF_PEAK = "half of peak";
         static final String UNLOADED = "unloaded";
@@ -30,6 +30,16 @@ record Results(
         private Step step(String label) {
             return steps.stream().filter(s -> s.label().equals(label)).findFirst().orElseThrow();
         }
+    }
+
+    /**
+     * CPU (cores) while nothing is offered: each application process's, and PostgreSQL's by whom it worked for (what the
+     * processes' timers cost the database). Measured after start and again after the last step, when the processes
+     * have run for minutes and compiled their code.
+     */
+    record Idle(Map<String, Double> cores, Map<String, Double> postgresCoresBy) {
+        /** A running deployment's processes cannot be read. */
+        static final Idle UNKNOWN = new Idle(Map.of(), Map.of());
     }
 
     /**
