@@ -34,7 +34,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Dedupe records, idempotency keys, ended sagas, ledger rows and dead letters older than their retention are deleted,
@@ -48,11 +50,13 @@ class RetentionTest {
     public static class ShortRetention implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("eventual.retention.processed-events", "1h", "eventual.retention.idempotency-keys", "1h",
-                    "eventual.retention.ended-sagas", "1h", "eventual.retention.ledger", "1h",
-                    "eventual.retention.dead-letters", "1h", "eventual.retention.event-store-months", "2",
-                    "eventual.retention.event-store-archive", ARCHIVE.toString(),
-                    "eventual.retention.interval", "300ms", "eventual.retention.batch-size", "2");
+            return Map.ofEntries(Map.entry("eventual.retention.processed-events", "1h"),
+                    Map.entry("eventual.retention.idempotency-keys", "1h"), Map.entry("eventual.retention.ended-sagas", "1h"),
+                    Map.entry("eventual.retention.ledger", "1h"), Map.entry("eventual.retention.dead-letters", "1h"),
+                    Map.entry("eventual.retention.event-store-months", "2"),
+                    Map.entry("eventual.retention.event-store-archive", ARCHIVE.toString()),
+                    Map.entry("eventual.retention.interval", "300ms"), Map.entry("eventual.retention.batch-size", "2"),
+                    Map.entry("eventual.metrics.refresh-interval", "300ms"));
         }
     }
 
@@ -82,6 +86,83 @@ class RetentionTest {
                 + "(select event_id from event_store where stream_id = $1)", orderId)).as("the new order's dedupe records").isPositive();
         assertThat(Metrics.scrape().value("eventual_retention_deleted_total", Map.of("table", "processed_event")) - before)
                 .isGreaterThanOrEqualTo(5);
+    }
+
+    /** Rows kept per table below: the background reads of a few rounds together must not come near one pass over them. */
+    static final int KEPT = 20_000;
+    /** Every table retention purges row by row, and the column that names a row. */
+    static final Map<String, String> PURGED = Map.of("saga", "id", "payment", "order_id", "inventory_reservation", "order_id",
+            "shipping_shipment", "order_id", "idempotency_key", "key", "dead_letter", "event_id", "processed_event", "event_id");
+
+    @Test
+    void retentionRoundsAndTheInFlightGaugeReadOnlyWhatTheyLookFor() {
+        Db db = new Db(pool);
+        // Within retention: what a busy month leaves in every table retention purges.
+        String kept = "kept-" + UUID.randomUUID() + "-";
+        try {
+            readsStaySmall(db, kept);
+        } finally {
+            PURGED.forEach((table, key) -> db.execute("delete from " + table + " where " + key + " like $1", kept + "%"));
+        }
+    }
+
+    private void readsStaySmall(Db db, String kept) {
+        List<String> inserts = List.of(
+                "insert into saga (id, saga, status, step, data, correlation_id, history, created_at, updated_at, version) "
+                        + "select $1 || i, 'order', 'COMPLETED', 3, '{}', 'c', '[]', now() - interval '10 minutes', "
+                        + "now() - interval '10 minutes', 1 from generate_series(1, $2) i",
+                "insert into payment (order_id, amount, status, updated_at, version) "
+                        + "select $1 || i, 1, 'CHARGED', now() - interval '10 minutes', 1 from generate_series(1, $2) i",
+                "insert into inventory_reservation (order_id, status, items, updated_at, version) "
+                        + "select $1 || i, 'RESERVED', '[]', now() - interval '10 minutes', 1 from generate_series(1, $2) i",
+                "insert into shipping_shipment (order_id, country, status, created_at) "
+                        + "select $1 || i, 'DE', 'SCHEDULED', now() - interval '10 minutes' from generate_series(1, $2) i",
+                "insert into idempotency_key (key, request_hash, order_id, created_at) "
+                        + "select $1 || i, 'h', 'o', now() - interval '10 minutes' from generate_series(1, $2) i",
+                "insert into dead_letter (consumer, queue, event_id, event_type, subject, reason, attempts, attributes, "
+                        + "content_type, body, created_at) select 'saga', 'q', $1 || i, 'payment.processed', 's', 'kept', 1, "
+                        + "'{}', 'application/json', '{}', now() - interval '10 minutes' from generate_series(1, $2) i",
+                "insert into processed_event (consumer, event_id, processed_at) "
+                        + "select 'payment', $1 || i, now() - interval '10 minutes' from generate_series(1, $2) i");
+        // The rows and their statistics arrive together: a round planned without statistics may fairly scan.
+        pool.withTransaction(conn -> {
+            Uni<Void> all = Uni.createFrom().voidItem();
+            for (String insert : inserts) {
+                all = all.chain(() -> conn.preparedQuery(insert).execute(Tuple.of(kept, KEPT)).replaceWithVoid());
+            }
+            for (String table : PURGED.keySet()) {
+                all = all.chain(() -> conn.query("analyze " + table).execute().replaceWithVoid());
+            }
+            return all;
+        }).await().atMost(Duration.ofSeconds(60));
+
+        Map<String, Long> read = new java.util.HashMap<>();
+        Map<String, Long> scans = new java.util.HashMap<>();
+        PURGED.keySet().forEach(table -> {
+            read.put(table, rowsRead(db, table));
+            scans.put(table, scans(db, table));
+        });
+        // Statistics reach pg_stat_* when a connection goes idle, within seconds. A retention round looks at every
+        // table once; the gauge reads the sagas as often.
+        await().atMost(Duration.ofSeconds(60)).until(() -> PURGED.keySet().stream().allMatch(
+                table -> scans(db, table) >= scans.get(table) + (table.equals("saga") ? 10 : 5)));
+
+        // A scan, or an index that cannot tell old rows from new ones, reads every kept row at every look.
+        for (String table : PURGED.keySet()) {
+            double perLook = (rowsRead(db, table) - read.get(table)) / (double) (scans(db, table) - scans.get(table));
+            assertThat(perLook).as("rows of %s read per look, of %d kept", table, KEPT).isLessThan(KEPT / 2.0);
+        }
+    }
+
+    /** Rows a table gave out: by scanning it, and through its indexes. */
+    private static long rowsRead(Db db, String table) {
+        return db.count("select t.seq_tup_read + coalesce((select sum(i.idx_tup_read) from pg_stat_user_indexes i "
+                + "where i.relid = t.relid), 0)::bigint from pg_stat_user_tables t where t.relname = $1", table);
+    }
+
+    /** Times a table was read, whole or through an index. */
+    private static long scans(Db db, String table) {
+        return db.count("select seq_scan + coalesce(idx_scan, 0) from pg_stat_user_tables where relname = $1", table);
     }
 
     @Test
