@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -136,8 +137,8 @@ class RetentionTest {
             return all;
         }).await().atMost(Duration.ofSeconds(60));
 
-        Map<String, Long> read = new java.util.HashMap<>();
-        Map<String, Long> scans = new java.util.HashMap<>();
+        Map<String, Long> read = new HashMap<>();
+        Map<String, Long> scans = new HashMap<>();
         PURGED.keySet().forEach(table -> {
             read.put(table, rowsRead(db, table));
             scans.put(table, scans(db, table));
