@@ -62,6 +62,17 @@ public interface MessagingConfig {
          */
         @WithDefault("order.placed,inventory.restock,inventory.adjust")
         Set<String> types();
+
+        /**
+         * Whether anyone may place orders over HTTP ({@code POST /orders}, {@code POST /events} of
+         * {@code order.placed}) without credentials, as a public shop front does; the other types always need the
+         * producer token or the admin's credentials.
+         */
+        @WithDefault("true")
+        boolean anonymousOrders();
+
+        /** Bearer tokens of outside services that publish over HTTP ({@code Authorization: Bearer <token>}). */
+        Optional<List<String>> tokens();
     }
 
     interface Tls {

@@ -16,6 +16,11 @@ import io.eventual.store.StreamFold;
 /**
  * How an order's events make its summary. It reads only fields every schema version of those events has, so old
  * and new events fold alike. Once an order has ended, later (late) events change only its last event.
+ *
+ * <p>
+ * An order is placed once. Its customer, total and currency are those of the order the saga accepted: the first
+ * {@code order.placed} gives them, and the saga's charge ({@code payment.process}, which only the saga may send)
+ * confirms them. Any later {@code order.placed} for the same order is one the saga refuses, and changes nothing here.
  */
 @ApplicationScoped
 public class OrderFold implements StreamFold<OrderSummary> {
@@ -52,6 +57,9 @@ public class OrderFold implements StreamFold<OrderSummary> {
 
     @Override
     public OrderSummary apply(OrderSummary order, StoredEvent event) {
+        if (event.type().equals("order.placed") && order.placedAt() != null) {
+            return order;
+        }
         String status = ENDED.contains(order.status()) ? order.status()
                 : STATUS_AFTER.getOrDefault(event.type(), order.status());
         OrderSummary next = order.with(status, event.type(), event.time());
@@ -59,6 +67,11 @@ public class OrderFold implements StreamFold<OrderSummary> {
         if (event.type().equals("order.placed")) {
             return new OrderSummary(order.orderId(), status, text(data, "customerId"), decimal(data, "total"),
                     text(data, "currency"), order.reason(), event.type(), event.time(), event.time());
+        }
+        if (event.type().equals("payment.process")) {
+            JsonNode amount = data.path("amount");
+            return new OrderSummary(order.orderId(), status, text(data, "customerId"), decimal(data, "amount"),
+                    text(amount, "currency"), order.reason(), event.type(), event.time(), order.placedAt());
         }
         if (event.type().equals("order.cancelled") && order.reason() == null) {
             return new OrderSummary(order.orderId(), status, order.customerId(), order.total(), order.currency(),

@@ -1,5 +1,6 @@
 package io.eventual.trigger;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,4 +18,10 @@ public interface AdminConfig {
 
     /** Token for {@code Authorization: Bearer <token>}. */
     Optional<String> token();
+
+    /**
+     * Origins (scheme://host[:port]) besides this server's own from which browsers may send admin writes and other
+     * credentialed writes, e.g. where the console is served under another name; every other site is refused.
+     */
+    Optional<List<String>> allowedOrigins();
 }

@@ -37,6 +37,7 @@ public class ConsoleResource {
     }
 
     @Operation(summary = "Operator console", description = "Orders, dead letters, functions and system figures (admin credentials).")
+    @AdminOnly
     @GET
     @Path("console")
     @Produces(MediaType.TEXT_HTML)
@@ -45,6 +46,7 @@ public class ConsoleResource {
     }
 
     @Operation(summary = "System status", description = "Outbox backlog, order view lag and sagas in flight by status.")
+    @AdminOnly
     @GET
     @Path("admin/status")
     @Produces(MediaType.APPLICATION_JSON)

@@ -22,6 +22,7 @@ import io.eventual.messaging.DeadLetters;
 import io.smallrye.mutiny.Uni;
 
 /** Admin: look at dead letters, send one back to its consumer, or discard it. */
+@AdminOnly
 @Path("/admin/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {

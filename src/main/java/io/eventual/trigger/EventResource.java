@@ -22,14 +22,17 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
+import io.eventual.event.EventType;
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.event.InvalidEventException;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Publishes an event of a type outside services may publish ({@code eventual.producers.types}: order.placed), given
- * in the CloudEvents HTTP binding, binary ({@code ce-*} headers) or structured. Other types are eventual's own
- * conversation between its functions, which nobody outside may join (it could forge a payment or an outcome).
+ * Publishes an event of a type outside services may publish ({@code eventual.producers.types}), given in the CloudEvents
+ * HTTP binding, binary ({@code ce-*} headers) or structured. Other types are eventual's own conversation between its
+ * functions, which nobody outside may join (it could forge a payment or an outcome). Anyone may place an order (unless
+ * {@code eventual.producers.anonymous-orders} is off); the other types change stock and need a producer token or the
+ * admin's credentials. An order is placed once: an {@code order.placed} for an existing order is refused.
  */
 @Path("/events")
 public class EventResource {
@@ -48,12 +51,16 @@ public class EventResource {
 
     private final EventCodec codec;
     private final Publisher publisher;
+    private final Callers callers;
     private final Set<String> publishable;
+    private final boolean anonymousOrders;
 
-    EventResource(EventCodec codec, Publisher publisher, MessagingConfig config) {
+    EventResource(EventCodec codec, Publisher publisher, Callers callers, MessagingConfig config) {
         this.codec = codec;
         this.publisher = publisher;
+        this.callers = callers;
         this.publishable = new TreeSet<>(config.producers().types());
+        this.anonymousOrders = config.producers().anonymousOrders();
     }
 
     @Operation(summary = "Publish a CloudEvent", description = "An event of a type outside services may publish (order.placed; others are refused with 403), in the CloudEvents HTTP binding: binary mode (ce-* headers, data as the body) or structured mode (application/cloudevents+json).")
@@ -62,6 +69,10 @@ public class EventResource {
     @Produces(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "202", description = "Accepted: the event is recorded and will be published",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Published.class)))
+    @APIResponse(responseCode = "401", description = "A type that needs a credential (a producer token or the admin's), or wrong credentials",
+            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "409", description = "An order.placed for an order that exists",
+            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "403", description = "A type outside services may not publish",
             content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     public Uni<Response> publish(HttpHeaders headers, @RequestBody(required = true, description = "Binary mode: the event's "
@@ -70,6 +81,7 @@ public class EventResource {
             + "application/cloudevents+json.", content = { @Content(mediaType = MediaType.APPLICATION_JSON),
                     @Content(mediaType = EventCodec.STRUCTURED_JSON) })
             byte[] body) {
+        Callers.Caller caller = callers.of(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
         Event event = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(EventCodec.STRUCTURED_JSON)
                 ? codec.fromStructured(body)
@@ -78,7 +90,12 @@ public class EventResource {
             throw new NotPublishable(event.type() + " is eventual's own event; outside services may publish "
                     + String.join(", ", publishable));
         }
-        return publisher.publish(event).map(published -> Response.accepted(
+        boolean order = event.type() == EventType.ORDER_PLACED;
+        if (caller == Callers.Caller.ANONYMOUS && !(order && anonymousOrders)) {
+            throw new Callers.Refused(401, "publishing " + event.type() + " needs a producer token (eventual.producers.tokens) "
+                    + "or the admin's credentials");
+        }
+        return (order ? publisher.publishNewOrder(event) : publisher.publish(event)).map(published -> Response.accepted(
                 new Published(published.id(), published.type().typeName(), published.subject())).build());
     }
 

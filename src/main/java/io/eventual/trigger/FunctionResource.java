@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
  * Admin: which functions this process runs, pausing or resuming their consumers in this process, and their queues at
  * the broker (depth, consumers, pausing them for every replica).
  */
+@AdminOnly
 @Path("/admin/functions")
 @Produces(MediaType.APPLICATION_JSON)
 public class FunctionResource {

@@ -27,6 +27,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -47,6 +48,7 @@ import io.eventual.event.Priority;
 import io.eventual.event.order.LineItem;
 import io.eventual.event.order.OrderPlaced;
 import io.eventual.event.order.OrderPlacedUpcasts;
+import io.eventual.messaging.MessagingConfig;
 import io.eventual.projection.OrderFold;
 import io.eventual.projection.OrderTimeline;
 import io.eventual.projection.OrderViews;
@@ -96,7 +98,13 @@ public class OrderResource {
     private final OrderViews views;
     private final OrderTimeline timeline;
 
-    OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga, OrderViews views, OrderTimeline timeline) {
+    private final Callers callers;
+    private final boolean anonymousOrders;
+
+    OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga, OrderViews views, OrderTimeline timeline,
+            Callers callers, MessagingConfig config) {
+        this.callers = callers;
+        this.anonymousOrders = config.producers().anonymousOrders();
         this.codec = codec;
         this.publisher = publisher;
         this.saga = saga;
@@ -139,8 +147,13 @@ public class OrderResource {
             content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     public Uni<Response> place(
             @Parameter(description = "Retries with the same key and body return the first order") @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PlaceOrder.class))) byte[] body) {
+        if (callers.of(authorization) == Callers.Caller.ANONYMOUS && !anonymousOrders) {
+            throw new Callers.Refused(401, "placing an order needs a producer token or the admin's credentials "
+                    + "(eventual.producers.anonymous-orders is off)");
+        }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidEventException("Idempotency-Key", "must be 1 to 200 characters");
         }

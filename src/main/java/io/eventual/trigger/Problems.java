@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
@@ -36,6 +37,22 @@ public class Problems {
     public Response notPublishable(EventResource.NotPublishable e) {
         Map<String, Object> problem = problem(403, "Forbidden", e.getMessage());
         problem.put("field", "type");
+        return response(problem);
+    }
+
+    /** 401 names the schemes that would be accepted, so that a browser asks for the console's credentials. */
+    @ServerExceptionMapper
+    public Response refused(Callers.Refused e) {
+        Response response = response(problem(e.status, Response.Status.fromStatusCode(e.status).getReasonPhrase(), e.getMessage()));
+        return e.status != 401 ? response
+                : Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"eventual-admin\"")
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"eventual\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response orderExists(Publisher.OrderExists e) {
+        Map<String, Object> problem = problem(409, "Conflict", e.getMessage());
+        problem.put("field", "subject");
         return response(problem);
     }
 

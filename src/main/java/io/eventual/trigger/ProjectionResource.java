@@ -15,6 +15,7 @@ import io.eventual.projection.OrderViews;
 import io.smallrye.mutiny.Uni;
 
 /** Admin: how far the order view is behind the event store, and rebuilding it from the store. */
+@AdminOnly
 @Path("/admin/projections/orders")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectionResource {

@@ -25,6 +25,31 @@ class Publisher {
         return Transactions.withTransaction(() -> outbox.append(List.of(event))).replaceWith(event);
     }
 
+    /** An {@code order.placed} for an order that exists: placed before, whether in flight, recorded or ended. */
+    static class OrderExists extends RuntimeException {
+        OrderExists(String orderId) {
+            super("order " + orderId + " already exists; an order is placed once");
+        }
+    }
+
+    /**
+     * Publishes an {@code order.placed} unless its order exists, and fails with {@link OrderExists} if it does. Requests
+     * for one order id take turns (a lock on the id for the transaction), so two of them cannot both pass the check.
+     */
+    Uni<Event> publishNewOrder(Event placed) {
+        return Transactions.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(ORDER_EXISTS,
+                Boolean.class).setParameter("order", placed.subject()).getSingleResult()
+                .chain(exists -> exists ? Uni.createFrom().failure(new OrderExists(placed.subject()))
+                        : outbox.append(List.of(placed))))).replaceWith(placed);
+    }
+
+    /** Whether the order is known anywhere: its saga, the view, the store, or waiting in the outbox. */
+    private static final String ORDER_EXISTS = """
+            select exists (select 1 from saga where id = :order) or exists (select 1 from order_view where order_id = :order)
+                or exists (select 1 from event_stream where stream_id = :order)
+                or exists (select 1 from outbox where subject = :order and type = 'order.placed')
+            from (select pg_advisory_xact_lock(hashtextextended(:order, 0))) turn""";
+
     /**
      * Publishes {@code event} only the first time {@code key} is seen; a retry with the same key and the same request
      * gets the subject (order id) of the first event, and nothing is published again.

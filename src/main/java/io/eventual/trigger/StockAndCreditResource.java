@@ -34,6 +34,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * payment.set-credit-limit), published through the outbox and applied once by the function that owns the data, and
  * recorded in the event store like every other event; the lists read the functions' tables.
  */
+@AdminOnly
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class StockAndCreditResource {

@@ -1,0 +1,96 @@
+package io.eventual.trigger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.eventual.messaging.MessagingConfig;
+
+/**
+ * Who is calling, from the {@code Authorization} header: the admin (HTTP basic with {@code eventual.admin.username} and
+ * {@code password}, or {@code Bearer <eventual.admin.token>}), an outside service ({@code Bearer} one of
+ * {@code eventual.producers.tokens}), or anyone (no header). A header that names nobody is refused, never read as
+ * anonymous.
+ */
+@ApplicationScoped
+public class Callers {
+
+    public enum Caller {
+        ADMIN, PRODUCER, ANONYMOUS
+    }
+
+    /** Credentials were given and are wrong (401), or the admin API has none configured (403). */
+    public static class Refused extends RuntimeException {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private final AdminConfig admin;
+    private final List<String> producerTokens;
+
+    Callers(AdminConfig admin, MessagingConfig messaging) {
+        this.admin = admin;
+        this.producerTokens = messaging.producers().tokens().orElse(List.of());
+    }
+
+    public Caller of(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return Caller.ANONYMOUS;
+        }
+        if (basic(authorization).filter(this::isAdmin).isPresent()
+                || bearer(authorization).filter(token -> admin.token().filter(t -> same(token, t)).isPresent()).isPresent()) {
+            return Caller.ADMIN;
+        }
+        if (bearer(authorization).filter(token -> producerTokens.stream().anyMatch(t -> same(token, t))).isPresent()) {
+            return Caller.PRODUCER;
+        }
+        throw new Refused(401, "the credentials given are not valid");
+    }
+
+    /** The admin, or {@link Refused}: 401 without valid admin credentials, 403 when the admin API has none configured. */
+    public void requireAdmin(String authorization) {
+        if (admin.password().isEmpty() && admin.token().isEmpty()) {
+            throw new Refused(403, "the admin API is disabled: set eventual.admin.password or eventual.admin.token");
+        }
+        if (authorization == null || authorization.isBlank()) {
+            throw new Refused(401, "admin credentials required");
+        }
+        Caller caller = of(authorization);
+        if (caller != Caller.ADMIN) {
+            throw new Refused(401, "admin credentials required; a producer token does not open the admin API");
+        }
+    }
+
+    private boolean isAdmin(String userAndPassword) {
+        return admin.password().filter(password -> same(userAndPassword, admin.username() + ":" + password)).isPresent();
+    }
+
+    private static Optional<String> basic(String authorization) {
+        if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> bearer(String authorization) {
+        return authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? Optional.of(authorization.substring(7).trim())
+                : Optional.empty();
+    }
+
+    /** Compares in constant time, so that timing tells nothing about how much of a secret was right. */
+    private static boolean same(String given, String expected) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+}
