@@ -1,7 +1,8 @@
 // Drives the operator console in Debian's chromium as an operator would, by keyboard and mouse, and fails on the
 // first thing that does not happen. Run by ConsoleBrowserTest, which prepares the data and passes:
 //   BASE_URL, ADMIN_USER, ADMIN_PASSWORD, CUSTOMER (two orders placed for it), DEAD_ORDER (its payment.processed is a
-//   dead letter that redriving resolves), JUNK_ORDER (a dead letter to discard), SCREENSHOTS (a directory).
+//   dead letter that redriving resolves), JUNK_ORDER (a dead letter to discard), BROKER_ORDER (a message in the
+//   broker's own dead letters, which redriving parks in the table), SCREENSHOTS (a directory).
 import { chromium } from 'playwright-core';
 
 const env = (name) => { const v = process.env[name]; if (!v) throw new Error(`${name} is not set`); return v; };
@@ -53,6 +54,20 @@ try {
   await junk.getByRole('checkbox').check();
   await page.getByRole('button', { name: 'Discard selected' }).click();
   await junk.waitFor({ state: 'detached' });
+  // The broker's own dead letters: one that could not be parked goes back to its queue, and is parked this time.
+  const atBroker = page.locator('tr[data-broker-dead-letter]', { hasText: env('BROKER_ORDER') });
+  await atBroker.waitFor();
+  await page.screenshot({ path: `${shots}/broker-dead-letters-1280.png`, fullPage: true });
+  await atBroker.getByRole('button', { name: 'Redrive' }).click();
+  await atBroker.waitFor({ state: 'detached' });
+  // The broker delivers it again and payment parks it a moment later: the list shows it once reloaded.
+  const parked = page.locator('tr[data-dead-letter]', { hasText: env('BROKER_ORDER') });
+  for (let i = 0; i < 40 && (await parked.count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.locator('#broker-dead-letters').waitFor();
+  }
+  await parked.waitFor();
 
   // Functions: pause shipping at the broker, then resume it.
   await page.getByRole('link', { name: 'Functions' }).click();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.eventual.testing.Node;
+import io.eventual.testing.RefusedParks;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -35,6 +36,9 @@ class ConsoleBrowserTest {
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
 
     @Test
     void anOperatorWorksThroughTheConsole() throws Exception {
@@ -57,10 +61,19 @@ class ConsoleBrowserTest {
         awaitDeadLetter(publish("shipping.scheduled", """
                 {"orderId":"%s","shipmentId":"s","estimatedDelivery":"2030-01-01"}""".formatted(junkOrder)));
 
+        // A message the database refused to park is in the broker's own dead letters until the console redrives it.
+        String brokerOrder = UUID.randomUUID().toString();
+        try (RefusedParks refused = RefusedParks.of(jdbcUrl, brokerOrder)) {
+            publish("payment.refund", """
+                    {"orderId":"%s","reason":42}""".formatted(brokerOrder));
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().preemptive().basic("admin", "admin")
+                    .get("/admin/broker-dead-letters").jsonPath().getList("attributes.'cloudEvents:subject'").contains(brokerOrder));
+        }
+
         Path screenshots = Files.createDirectories(Path.of("target/console").toAbsolutePath());
         Node.Run run = Node.node(Path.of("src/test/console"), null, Map.of("BASE_URL", "http://localhost:" + port,
                 "ADMIN_USER", "admin", "ADMIN_PASSWORD", "admin", "CUSTOMER", customer, "DEAD_ORDER", lateOrder,
-                "JUNK_ORDER", junkOrder, "SKU", "CONSOLE-" + customer, "SCREENSHOTS", screenshots.toString(),
+                "JUNK_ORDER", junkOrder, "BROKER_ORDER", brokerOrder, "SKU", "CONSOLE-" + customer, "SCREENSHOTS", screenshots.toString(),
                 "CHROMIUM", System.getProperty("console.chromium", "/usr/bin/chromium")), "console-check.mjs");
 
         assertThat(run.output()).as(run.output()).contains("console check: OK");

@@ -2,6 +2,10 @@ package io.eventual.event;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.net.URI;
 import java.time.Instant;
@@ -11,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -24,7 +29,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -63,7 +71,8 @@ public class EventCodec {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .registerModule(new SimpleModule("decimals").addDeserializer(BigDecimal.class, new Decimals()));
+                .registerModule(new SimpleModule("decimals").addDeserializer(BigDecimal.class, new Decimals())
+                        .addDeserializer(String.class, new TextWithoutNul()));
         this.mapper.configOverride(LocalDate.class).setFormat(JsonFormat.Value.forLeniency(false));
         this.mapper.coercionConfigFor(LogicalType.Integer)
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
@@ -122,7 +131,7 @@ public class EventCodec {
     public Event fromStructured(byte[] body) {
         JsonNode root;
         try {
-            root = mapper.readTree(body);
+            root = mapper.readTree(utf8(body).orElseThrow(() -> new InvalidEventException(null, NOT_UTF8)));
         } catch (IOException e) {
             throw new InvalidEventException(null, "malformed JSON: " + firstLine(e.getMessage()));
         }
@@ -145,6 +154,21 @@ public class EventCodec {
         }
     }
 
+    private static final String NOT_UTF8 = "not UTF-8: JSON between systems must be UTF-8 (RFC 8259)";
+
+    /**
+     * The bytes as text if they are well-formed UTF-8. JSON is read from this text, never from bytes whose encoding a
+     * parser guesses (a leading NUL byte would make it read UTF-16).
+     */
+    public static Optional<String> utf8(byte[] bytes) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Reads the data of {@code type} written at {@code version}, upcasts it to the current version and validates it. */
     public EventData readData(EventType type, int version, byte[] json) {
         return read(json, type.dataClass(), "data.", tree -> Upcasters.toCurrent(type, version, tree));
@@ -159,7 +183,8 @@ public class EventCodec {
     public <T> T read(byte[] json, Class<T> type, String fieldPrefix, UnaryOperator<ObjectNode> adapt) {
         T value;
         try {
-            JsonNode tree = mapper.readTree(json);
+            JsonNode tree = mapper.readTree(utf8(json).orElseThrow(() -> new InvalidEventException(
+                    fieldPrefix.isEmpty() ? null : strip(fieldPrefix), NOT_UTF8)));
             value = mapper.treeToValue(tree instanceof ObjectNode object ? adapt.apply(object) : tree, type);
         } catch (JsonMappingException e) {
             String path = path(e.getPath());
@@ -192,7 +217,36 @@ public class EventCodec {
         return value;
     }
 
-    private Event fromAttributes(Function<String, String> attribute, byte[] data) {
+    /** The longest id, source, subject, correlation or causation id accepted: each is kept in an indexed column. */
+    public static final int MAX_ATTRIBUTE_LENGTH = 256;
+
+    /**
+     * An attribute's value as CloudEvents allows a String: no control characters (U+0000–U+001F, U+007F–U+009F), and
+     * eventual keeps it to {@value #MAX_ATTRIBUTE_LENGTH} characters.
+     */
+    private static String attribute(Function<String, String> attributes, String name) {
+        return attribute(name, attributes.apply(name));
+    }
+
+    /** {@code value} of the attribute {@code name} if CloudEvents and eventual accept it, else {@link InvalidEventException}. */
+    public static String attribute(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_ATTRIBUTE_LENGTH) {
+            throw new InvalidEventException(name, "must be at most " + MAX_ATTRIBUTE_LENGTH + " characters, was " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x1f || (c >= 0x7f && c <= 0x9f)) {
+                throw new InvalidEventException(name, "must not contain control characters (found U+%04X at %d)".formatted((int) c, i));
+            }
+        }
+        return value;
+    }
+
+    private Event fromAttributes(Function<String, String> given, byte[] data) {
+        Function<String, String> attribute = name -> attribute(given, name);
         String specVersion = required(attribute, "specversion");
         if (!SPEC_VERSION.equals(specVersion)) {
             throw new InvalidEventException("specversion", "must be " + SPEC_VERSION + ", was " + specVersion);
@@ -245,6 +299,18 @@ public class EventCodec {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("time", "must be an RFC 3339 timestamp");
+        }
+    }
+
+    /** PostgreSQL keeps no NUL in text, and no field of eventual's events needs one: refused like any invalid value. */
+    private static final class TextWithoutNul extends StringDeserializer {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String value = super.deserialize(parser, context);
+            if (value != null && value.indexOf('\0') >= 0) {
+                throw JsonMappingException.from(parser, "must not contain the NUL character (U+0000)");
+            }
+            return value;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.eventual.local;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,23 +13,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import javax.xml.parsers.DocumentBuilderFactory;
+
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.deployers.impl.FileConfigurationParser;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
 
 import io.eventual.event.EventType;
 import io.eventual.messaging.BrokerAccess;
 import io.eventual.messaging.BrokerAccess.Permission;
+import io.eventual.messaging.BrokerSettings;
 import io.eventual.store.Recorder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -45,7 +51,6 @@ public final class LocalInfrastructure implements AutoCloseable {
     public static final String DATABASE = "eventual";
     /** Same as the deployed broker's journal-buffer-timeout (deploy/base/artemis/broker.xml). */
     static final int JOURNAL_BUFFER_TIMEOUT_NANOS = 500_000;
-    static final int GROUP_BUCKETS = 1024;
     static final String DEAD_LETTERS = BrokerAccess.DEAD_LETTERS;
     static final String EXPIRED = BrokerAccess.EXPIRED;
 
@@ -178,18 +183,7 @@ public final class LocalInfrastructure implements AutoCloseable {
                 .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + amqpPort + "?protocols=AMQP" + (tls == null ? ""
                         : ";sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + tls.keyStore().toAbsolutePath()
                                 + ";keyStorePassword=" + tls.keyStorePassword()));
-        config.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS))
-                .setExpiryAddress(SimpleString.of(EXPIRED))
-                .setAutoCreateAddresses(true)
-                .setAutoCreateQueues(true)
-                .setAutoDeleteQueues(false)
-                .setDefaultAddressRoutingType(RoutingType.MULTICAST)
-                .setDefaultQueueRoutingType(RoutingType.MULTICAST)
-                // As deploy/base/artemis/broker.xml: every order is a message group; see there why these three.
-                .setDefaultGroupBuckets(GROUP_BUCKETS)
-                .setDefaultGroupRebalance(true)
-                .setDefaultGroupRebalancePauseDispatch(true));
+        config.addAddressSetting("#", everyAddress());
         for (BrokerAccess.Rule rule : BrokerAccess.rules(BrokerAccess.defaultInbound())) {
             Set<Role> roles = new HashSet<>();
             for (String role : BrokerAccess.roles()) {
@@ -225,8 +219,19 @@ public final class LocalInfrastructure implements AutoCloseable {
         config.addAddressConfiguration(new CoreAddressConfiguration().setName(Recorder.ADDRESS)
                 .addRoutingType(RoutingType.MULTICAST)
                 .addQueueConfiguration(QueueConfiguration.of(Recorder.QUEUE).setAddress(Recorder.ADDRESS)
-                        .setRoutingType(RoutingType.MULTICAST).setDurable(true)));
+                        .setRoutingType(RoutingType.MULTICAST).setDurable(true).setFilterString(Recorder.FILTER)));
         return config;
+    }
+
+    /** The address settings deployed brokers have (BrokerSettings), read by Artemis's own parser of broker.xml. */
+    private static AddressSettings everyAddress() throws Exception {
+        Element core = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new InputSource(new StringReader("<core xmlns=\"urn:activemq:core\"><address-settings>"
+                        + BrokerSettings.xml() + "</address-settings></core>")))
+                .getDocumentElement();
+        Configuration parsed = new ConfigurationImpl();
+        new FileConfigurationParser().parseMainConfig(core, parsed);
+        return parsed.getAddressSettings().get("#");
     }
 
     /** The dev and test accounts (README "Security"), each with the password of its name; anonymous logins are refused. */

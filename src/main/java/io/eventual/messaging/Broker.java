@@ -297,10 +297,18 @@ public class Broker {
                             receiver.fetch(1);
                         }),
                         error -> connectionContext.runOnContext(v -> {
-                            // Not even parked: let the broker redeliver it later.
-                            LOG.errorf(error, "could not handle or park a message from %s; returning it to the broker",
-                                    consumer.queue());
-                            message.modified(true, false);
+                            if (error instanceof DeadLetters.NotParked) {
+                                // Kept by the broker instead: its dead-letter address, which the admin API lists.
+                                LOG.errorf(error, "could not park a message from %s; rejecting it to the broker's %s",
+                                        consumer.queue(), BrokerAccess.DEAD_LETTERS);
+                                message.rejected();
+                            } else {
+                                // Neither handled nor parked: the broker redelivers it later, a bounded number of times
+                                // (BrokerSettings), then moves it to its dead-letter address.
+                                LOG.errorf(error, "could not handle or park a message from %s; returning it to the broker",
+                                        consumer.queue());
+                                message.modified(true, false);
+                            }
                             receiver.fetch(1);
                         }));
     }
@@ -315,7 +323,7 @@ public class Broker {
             }
         }
         CloudEventsAmqp.Attributes attributes = CloudEventsAmqp.attributes(properties);
-        return new Delivery(queue, attributes.values(), attributes.problems(), message.contentType(), body(message),
+        return new Delivery(queue, message.address(), attributes.values(), attributes.problems(), message.contentType(), body(message),
                 traceContext);
     }
 

@@ -24,10 +24,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The broker's view of a function's queues — messages waiting, consumers attached, paused or not — and pausing them
- * at the broker (every replica stops receiving; messages wait), through Artemis management messages. It logs in with
+ * at the broker (every replica stops receiving; messages wait), through Artemis management messages; and the broker's
+ * own dead letters ({@link BrokerAccess#DEAD_LETTERS}: messages a consumer could not even park), which can be sent back
+ * to the queue they came from or removed. It logs in with
  * the management account ({@code eventual.management.*}, the operator's), which only the process serving the console
  * needs; the functions' own accounts may not manage the broker.
  */
@@ -39,6 +42,14 @@ public class BrokerQueues {
 
     /** One queue of a function, as the broker sees it now. */
     public record QueueState(String queue, String type, long messages, int consumers, boolean paused) {
+    }
+
+    /**
+     * A message in the broker's dead-letter address: its id there, the queue it came from, its CloudEvents attributes
+     * (application properties) and content type. Its body stays in the broker.
+     */
+    public record BrokerDeadLetter(long messageId, String queue, String address, Map<String, Object> attributes,
+            String contentType) {
     }
 
     /** The console asked for the broker's view, but no management account is configured. */
@@ -92,16 +103,51 @@ public class BrokerQueues {
         return operations.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(operations).andFailFast().replaceWithVoid();
     }
 
+    /** The first {@code limit} messages of the broker's dead-letter address, oldest first. */
+    public Uni<List<BrokerDeadLetter>> deadLetters(int limit) {
+        return request(BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", "listMessages"), new JsonArray().add(""))
+                .map(result -> {
+                    List<BrokerDeadLetter> letters = new ArrayList<>();
+                    for (Object item : result instanceof JsonArray array ? array : new JsonArray()) {
+                        if (letters.size() == limit) {
+                            break;
+                        }
+                        JsonObject message = (JsonObject) item;
+                        Map<String, Object> attributes = new java.util.TreeMap<>();
+                        message.forEach(e -> {
+                            if (e.getKey().startsWith("cloudEvents")) {
+                                attributes.put(e.getKey(), e.getValue());
+                            }
+                        });
+                        letters.add(new BrokerDeadLetter(message.getLong("messageID"), message.getString("_AMQ_ORIG_QUEUE"),
+                                message.getString("_AMQ_ORIG_ADDRESS"), attributes, message.getString("contentType")));
+                    }
+                    return letters;
+                });
+    }
+
+    /** Sends a broker dead letter back to the queue it came from; false if there is none with that id. */
+    public Uni<Boolean> redrive(long messageId) {
+        return request(BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", "retryMessage"), new JsonArray().add(messageId))
+                .map(Boolean.TRUE::equals);
+    }
+
+    /** Removes a broker dead letter for good; false if there is none with that id. */
+    public Uni<Boolean> discard(long messageId) {
+        return request(BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", "removeMessage"), new JsonArray().add(messageId))
+                .map(Boolean.TRUE::equals);
+    }
+
     private Uni<Object> attribute(String queue, String name) {
-        return request(queue, Map.of("_AMQ_Attribute", name));
+        return request(queue, Map.of("_AMQ_Attribute", name), new JsonArray());
     }
 
     private Uni<Object> operation(String queue, String name) {
-        return request(queue, Map.of("_AMQ_OperationName", name));
+        return request(queue, Map.of("_AMQ_OperationName", name), new JsonArray());
     }
 
-    /** One management request: the reply's body is a JSON array holding the result, or the error. */
-    private Uni<Object> request(String queue, Map<String, Object> what) {
+    /** One management request with its arguments: the reply's body is a JSON array holding the result, or the error. */
+    private Uni<Object> request(String queue, Map<String, Object> what, JsonArray arguments) {
         if (!configured()) {
             return Uni.createFrom().failure(new NotConfigured());
         }
@@ -113,7 +159,7 @@ public class BrokerQueues {
             Map<String, Object> properties = new java.util.HashMap<>(what);
             properties.put("_AMQ_ResourceName", "queue." + queue);
             request.setApplicationProperties(new ApplicationProperties(properties));
-            request.setBody(new AmqpValue("[]"));
+            request.setBody(new AmqpValue(arguments.encode()));
             s.sender().send(AmqpMessage.create(request).address(MANAGEMENT).id(id).correlationId(id)
                     .replyTo(s.replyTo()).build());
             return reply.future().eventually(() -> {

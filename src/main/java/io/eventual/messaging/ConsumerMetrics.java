@@ -45,7 +45,7 @@ public class ConsumerMetrics {
     }
 
     /** {@code why}: invalid (not a valid CloudEvent of the catalogue), rejected (by the handler), exhausted (retries). */
-    void deadLettered(String function, String type, String why) {
+    public void deadLettered(String function, String type, String why) {
         deadLetters(function, known(type), why).increment();
     }
 

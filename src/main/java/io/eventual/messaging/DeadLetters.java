@@ -2,8 +2,10 @@ package io.eventual.messaging;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,17 +20,41 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Where a message goes when it cannot be handled: kept durably with the reason and the original CloudEvent, never
- * dropped. Dead letters can be listed, redriven to their consumer, or discarded.
+ * dropped. Whatever the message holds can be kept: its ids, type and reason as text PostgreSQL can store
+ * ({@link Storable}; the attributes as they came, in JSON), its body as text or, when it is not text, as bytes. A park
+ * that fails for a reason other than an outage is tried {@value #PARK_ATTEMPTS} times; then the message is left to the
+ * broker's dead-letter address ({@link NotParked}). Dead letters can be listed, redriven to their consumer, or
+ * discarded.
  */
 @ApplicationScoped
 public class DeadLetters {
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     private static final String COLUMNS = "id, consumer, queue, event_id, event_type, subject, reason, attempts, "
-            + "attributes, content_type, body, created_at";
+            + "attributes, content_type, body, body_bytes, created_at";
+    static final int PARK_ATTEMPTS = 3;
 
+    /**
+     * A dead letter; {@code body} is the message's body when it is text, {@code bodyBase64} when it is not (a NUL byte,
+     * bytes that are not UTF-8).
+     */
     public record DeadLetter(long id, String consumer, String queue, String eventId, String eventType, String subject,
-            String reason, int attempts, JsonObject attributes, String contentType, String body, OffsetDateTime createdAt) {
+            String reason, int attempts, JsonObject attributes, String contentType, String body, String bodyBase64,
+            OffsetDateTime createdAt) {
+    }
+
+    /** A message that could not even be parked: the broker's dead-letter address takes it. */
+    public static class NotParked extends RuntimeException {
+        NotParked(Throwable cause) {
+            super("could not park the message in the dead_letter table: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** What a redrive did. */
+    public enum Redrive {
+        REDRIVEN, NOT_FOUND,
+        /** Its body is not text, which no consumer reads: it can only be discarded. */
+        NOT_TEXT
     }
 
     public record Page(List<DeadLetter> items, int page, int size, long total) {
@@ -36,22 +62,33 @@ public class DeadLetters {
 
     private final Pool pool;
     private final OutboxRelay relay;
+    private final MessagingConfig.Retry retry;
 
-    DeadLetters(Pool pool, OutboxRelay relay) {
+    DeadLetters(Pool pool, OutboxRelay relay, MessagingConfig config) {
         this.pool = pool;
         this.relay = relay;
+        this.retry = config.retry();
     }
 
+    /** Parks {@code delivery}; an outage is waited out, any other failure ends as {@link NotParked}. */
     public Uni<Void> park(String consumer, Delivery delivery, String reason, int attempts) {
+        Map<String, String> a = delivery.attributes();
         LOG.warnf("dead letter from %s (event %s, type %s) after %d attempt(s): %s", delivery.queue(),
-                delivery.attributes().get("id"), delivery.attributes().get("type"), attempts, reason);
+                Storable.text(a.get("id"), Storable.SHORT), Storable.text(a.get("type"), Storable.SHORT), attempts,
+                Storable.text(reason, Storable.LONG));
+        Optional<String> text = Storable.utf8(delivery.body());
+        Object[] row = { Storable.text(consumer, Storable.SHORT), Storable.text(delivery.queue(), Storable.SHORT),
+                Storable.text(a.get("id"), Storable.SHORT), Storable.text(a.get("type"), Storable.SHORT),
+                Storable.text(a.get("subject"), Storable.SHORT), Storable.text(reason, Storable.LONG), attempts,
+                // JSON writes a NUL as an escape: the attributes are kept exactly.
+                new JsonObject(new HashMap<>(a)).encode(), Storable.text(delivery.contentType(), Storable.SHORT),
+                text.orElse(null), text.isPresent() ? null : io.vertx.core.buffer.Buffer.buffer(delivery.body()) };
         return pool.preparedQuery("insert into dead_letter (consumer, queue, event_id, event_type, subject, reason, "
-                + "attempts, attributes, content_type, body) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                .execute(Tuple.from(new Object[] { consumer, delivery.queue(), delivery.attributes().get("id"),
-                        delivery.attributes().get("type"), delivery.attributes().get("subject"), reason, attempts,
-                        new JsonObject(new HashMap<>(delivery.attributes())).encode(), delivery.contentType(),
-                        delivery.bodyText() }))
-                .replaceWithVoid();
+                + "attempts, attributes, content_type, body, body_bytes) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                .execute(Tuple.from(row)).replaceWithVoid()
+                .onFailure(Failures::isTransient).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
+                .onFailure().retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).atMost(PARK_ATTEMPTS - 1)
+                .onFailure().transform(NotParked::new);
     }
 
     /** Dead letters, newest first, optionally only those of one consumer and/or event type. */
@@ -76,13 +113,14 @@ public class DeadLetters {
 
     /**
      * Sends the original message back to the queue of the consumer that gave up on it (through the outbox, so it is
-     * not lost if the broker is away), and removes the dead letter. False if there is no such dead letter.
+     * not lost if the broker is away), and removes the dead letter.
      */
-    public Uni<Boolean> redrive(long id) {
-        return pool.withTransaction(conn -> conn.preparedQuery("delete from dead_letter where id = $1 returning "
-                + COLUMNS).execute(Tuple.of(id)).chain(rows -> {
+    public Uni<Redrive> redrive(long id) {
+        return pool.withTransaction(conn -> conn.preparedQuery("delete from dead_letter where id = $1 and body_bytes is null "
+                + "returning " + COLUMNS).execute(Tuple.of(id)).chain(rows -> {
                     if (!rows.iterator().hasNext()) {
-                        return Uni.createFrom().item(false);
+                        return conn.preparedQuery("select 1 from dead_letter where id = $1").execute(Tuple.of(id))
+                                .map(found -> found.size() == 0 ? Redrive.NOT_FOUND : Redrive.NOT_TEXT);
                     }
                     DeadLetter letter = map(rows.iterator().next());
                     return conn.preparedQuery("insert into outbox (event_id, type, subject, attributes, data, address, owner) "
@@ -91,9 +129,9 @@ public class DeadLetters {
                                     letter.eventType() == null ? "" : letter.eventType(), letter.subject(),
                                     letter.attributes().encode(), letter.body() == null ? "" : letter.body(),
                                     letter.queue(), relay.owner() }))
-                            .replaceWith(true);
+                            .replaceWith(Redrive.REDRIVEN);
                 })).invoke(redriven -> {
-                    if (redriven) {
+                    if (redriven == Redrive.REDRIVEN) {
                         relay.written();
                     }
                 });
@@ -108,6 +146,8 @@ public class DeadLetters {
         return new DeadLetter(row.getLong("id"), row.getString("consumer"), row.getString("queue"),
                 row.getString("event_id"), row.getString("event_type"), row.getString("subject"),
                 row.getString("reason"), row.getInteger("attempts"), new JsonObject(row.getString("attributes")),
-                row.getString("content_type"), row.getString("body"), row.getOffsetDateTime("created_at"));
+                row.getString("content_type"), row.getString("body"),
+                row.getBuffer("body_bytes") == null ? null : Base64.getEncoder().encodeToString(row.getBuffer("body_bytes").getBytes()),
+                row.getOffsetDateTime("created_at"));
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,20 +22,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
 import io.eventual.event.InvalidEventException;
+import io.eventual.messaging.BrokerAccess;
 import io.eventual.messaging.ConsumerMetrics;
+import io.eventual.messaging.DeadLetters;
 import io.eventual.messaging.Delivery;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.Failures;
 import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.Storable;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The {@code store} function: records every event that crosses the broker, once, through a wildcard subscription,
- * so an event type nobody has configured yet is recorded too. It stores what was published, as published; messages
- * that are not CloudEvents are left to their consumers' dead letters.
+ * so an event type nobody has configured yet is recorded too. It stores what was published, as published. What it
+ * cannot record becomes a dead letter of the store, like any consumer's: a message that is not a CloudEvent (no id,
+ * type or source), attributes CloudEvents does not allow (control characters, over-long ids), a body that is not text,
+ * or an event the database refuses for a reason other than an outage. The broker's own traffic (management requests
+ * and replies: no CloudEvents attribute at all, on an address outside the catalogue) is no event and passes by.
  */
 @ApplicationScoped
 public class Recorder implements EventFunction {
@@ -42,6 +49,11 @@ public class Recorder implements EventFunction {
     /** A multicast queue on the wildcard address {@code #}: it receives a copy of every message sent to any address. */
     public static final String ADDRESS = "#";
     public static final String QUEUE = "store.all";
+    /**
+     * The wildcard address also gets what the broker moves to its dead-letter and expiry addresses: the store's queue
+     * leaves those out, or a message the store itself could not park would come back to it from there, for ever.
+     */
+    public static final String FILTER = "AMQAddress NOT IN ('" + BrokerAccess.DEAD_LETTERS + "', '" + BrokerAccess.EXPIRED + "')";
     private static final Logger LOG = Logger.getLogger(Recorder.class);
     private static final String UNKNOWN_STREAM = "unknown";
 
@@ -67,8 +79,12 @@ public class Recorder implements EventFunction {
      */
     private final int full;
 
+    private final DeadLetters deadLetters;
+
     Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
-            ObjectMapper mapper, ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.Broker broker) {
+            ObjectMapper mapper, ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.Broker broker,
+            DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.vertx = vertx;
         this.full = broker.concurrency(config.batchSize());
         this.mapper = mapper;
@@ -97,12 +113,19 @@ public class Recorder implements EventFunction {
 
     Uni<Void> record(Delivery delivery) {
         Map<String, String> a = delivery.attributes();
-        if (a.get("id") == null || a.get("type") == null || a.get("source") == null) {
-            LOG.debugf("not recording a message without CloudEvents attributes from %s", delivery.queue());
+        if (a.isEmpty() && delivery.unreadableAttributes().isEmpty() && EventType.of(delivery.address()).isEmpty()) {
+            // The broker's own traffic (management requests and their replies) crosses the wildcard too: no event.
+            LOG.debugf("not an event: a message to %s without CloudEvents attributes", delivery.address());
             return Uni.createFrom().voidItem();
         }
+        Optional<String> data = Storable.utf8(delivery.body());
+        String problem = unrecordable(a, data);
+        if (problem != null) {
+            metrics.deadLettered(name(), Storable.text(a.get("type"), Storable.SHORT), "invalid");
+            return deadLetters.park(name(), delivery, problem, 1);
+        }
         NewEvent event = new NewEvent(a.get("id"), a.get("type"), number(a.get("schemaversion"), 1), a.get("source"),
-                time(a.get("time")), a.getOrDefault("correlationid", a.get("id")), a.get("causationid"), delivery.bodyText());
+                time(a.get("time")), a.getOrDefault("correlationid", a.get("id")), a.get("causationid"), data.get());
         String stream = a.containsKey("subject") ? a.get("subject") : orderIdOf(delivery.bodyText());
         ConsumerMetrics.Meters meters = metrics.of(name(), event.type());
         meters.received().increment();
@@ -114,7 +137,29 @@ public class Recorder implements EventFunction {
                 .invoke(stored -> (stored ? meters.applied() : meters.duplicates()).increment())
                 .onFailure().invoke(error -> meters.failed().increment())
                 .eventually(() -> timer.stop(meters.duration()))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                // Outages are waited out in the write: what fails here fails alone (see flush), and for good.
+                .onFailure().recoverWithUni(error -> {
+                    metrics.deadLettered(name(), event.type(), "exhausted");
+                    return deadLetters.park(name(), delivery, "not recorded: " + error.getMessage(), 1);
+                });
+    }
+
+    /** Why the store cannot record this message, or null: it keeps CloudEvents, and their data as text. */
+    private static String unrecordable(Map<String, String> attributes, Optional<String> data) {
+        for (String name : List.of("id", "type", "source")) {
+            if (attributes.get(name) == null || attributes.get(name).isBlank()) {
+                return "not a CloudEvent: no " + name + " attribute";
+            }
+        }
+        try {
+            for (String name : List.of("id", "type", "source", "subject", "correlationid", "causationid")) {
+                EventCodec.attribute(name, attributes.get(name));
+            }
+        } catch (InvalidEventException e) {
+            return "invalid event: " + e.getMessage();
+        }
+        return data.isEmpty() ? "its data is not text (a NUL byte, or not UTF-8): the event store keeps data as text" : null;
     }
 
     /** A delivery waiting for its batch: completes with whether it was stored (false: stored before). */

@@ -23,13 +23,31 @@ public class Callers {
         ADMIN, PRODUCER, ANONYMOUS
     }
 
-    /** Credentials were given and are wrong (401), or the admin API has none configured (403). */
+    /** The admin's scheme, which makes a browser ask for the console's credentials. */
+    static final String ADMIN_CHALLENGE = "Basic realm=\"eventual-admin\"";
+    /** The producers' scheme. */
+    static final String PRODUCER_CHALLENGE = "Bearer realm=\"eventual\"";
+
+    /**
+     * A caller without the credentials needed (401, with the scheme that would be accepted), or refused whoever it is
+     * (403).
+     */
     public static class Refused extends RuntimeException {
         final int status;
+        final String challenge;
 
-        Refused(int status, String message) {
+        Refused(int status, String challenge, String message) {
             super(message);
             this.status = status;
+            this.challenge = challenge;
+        }
+
+        static Refused unauthorized(String challenge, String message) {
+            return new Refused(401, challenge, message);
+        }
+
+        static Refused forbidden(String message) {
+            return new Refused(403, null, message);
         }
     }
 
@@ -52,20 +70,26 @@ public class Callers {
         if (bearer(authorization).filter(token -> producerTokens.stream().anyMatch(t -> same(token, t))).isPresent()) {
             return Caller.PRODUCER;
         }
-        throw new Refused(401, "the credentials given are not valid");
+        throw Refused.unauthorized(authorization.regionMatches(true, 0, "Basic ", 0, 6) ? ADMIN_CHALLENGE : PRODUCER_CHALLENGE,
+                "the credentials given are not valid");
     }
 
     /** The admin, or {@link Refused}: 401 without valid admin credentials, 403 when the admin API has none configured. */
     public void requireAdmin(String authorization) {
         if (admin.password().isEmpty() && admin.token().isEmpty()) {
-            throw new Refused(403, "the admin API is disabled: set eventual.admin.password or eventual.admin.token");
+            throw Refused.forbidden("the admin API is disabled: set eventual.admin.password or eventual.admin.token");
         }
         if (authorization == null || authorization.isBlank()) {
-            throw new Refused(401, "admin credentials required");
+            throw Refused.unauthorized(ADMIN_CHALLENGE, "admin credentials required");
         }
-        Caller caller = of(authorization);
+        Caller caller;
+        try {
+            caller = of(authorization);
+        } catch (Refused wrong) {
+            throw Refused.unauthorized(ADMIN_CHALLENGE, wrong.getMessage());
+        }
         if (caller != Caller.ADMIN) {
-            throw new Refused(401, "admin credentials required; a producer token does not open the admin API");
+            throw Refused.unauthorized(ADMIN_CHALLENGE, "admin credentials required; a producer token does not open the admin API");
         }
     }
 

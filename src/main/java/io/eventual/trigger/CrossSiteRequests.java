@@ -42,7 +42,7 @@ public class CrossSiteRequests {
         boolean sameOrigin = site != null ? site.equals("same-origin") || site.equals("none")
                 : origin == null || origin(origin).equals(origin(request.getUriInfo().getBaseUri().toString()));
         if (!sameOrigin && (origin == null || !allowed.contains(origin(origin)))) {
-            throw new Callers.Refused(403, "cross-site request refused: " + (origin == null ? "Sec-Fetch-Site " + site
+            throw Callers.Refused.forbidden("cross-site request refused: " + (origin == null ? "Sec-Fetch-Site " + site
                     : "Origin " + origin) + " is not this server; allow an origin with eventual.admin.allowed-origins");
         }
     }

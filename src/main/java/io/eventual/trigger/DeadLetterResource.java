@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -52,11 +53,11 @@ public class DeadLetterResource {
     @POST
     @Path("/{id}/redrive")
     public Uni<Response> redrive(@PathParam("id") long id) {
-        return deadLetters.redrive(id).map(done -> {
-            if (!done) {
-                throw notFound(id);
-            }
-            return Response.accepted().build();
+        return deadLetters.redrive(id).map(done -> switch (done) {
+            case REDRIVEN -> Response.accepted().build();
+            case NOT_FOUND -> throw notFound(id);
+            case NOT_TEXT -> throw new ClientErrorException("dead letter " + id + " has a body that is not text "
+                    + "(bodyBase64), which no consumer reads: discard it", 409);
         });
     }
 

@@ -92,7 +92,7 @@ public class EventResource {
         }
         boolean order = event.type() == EventType.ORDER_PLACED;
         if (caller == Callers.Caller.ANONYMOUS && !(order && anonymousOrders)) {
-            throw new Callers.Refused(401, "publishing " + event.type() + " needs a producer token (eventual.producers.tokens) "
+            throw Callers.Refused.unauthorized(Callers.PRODUCER_CHALLENGE, "publishing " + event.type() + " needs a producer token (eventual.producers.tokens) "
                     + "or the admin's credentials");
         }
         return (order ? publisher.publishNewOrder(event) : publisher.publish(event)).map(published -> Response.accepted(

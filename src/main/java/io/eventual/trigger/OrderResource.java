@@ -151,7 +151,7 @@ public class OrderResource {
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PlaceOrder.class))) byte[] body) {
         if (callers.of(authorization) == Callers.Caller.ANONYMOUS && !anonymousOrders) {
-            throw new Callers.Refused(401, "placing an order needs a producer token or the admin's credentials "
+            throw Callers.Refused.unauthorized(Callers.PRODUCER_CHALLENGE, "placing an order needs a producer token or the admin's credentials "
                     + "(eventual.producers.anonymous-orders is off)");
         }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {

@@ -40,13 +40,12 @@ public class Problems {
         return response(problem);
     }
 
-    /** 401 names the schemes that would be accepted, so that a browser asks for the console's credentials. */
+    /** A 401 names the scheme that would be accepted: basic for the admin, which makes a browser ask for it. */
     @ServerExceptionMapper
     public Response refused(Callers.Refused e) {
         Response response = response(problem(e.status, Response.Status.fromStatusCode(e.status).getReasonPhrase(), e.getMessage()));
-        return e.status != 401 ? response
-                : Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"eventual-admin\"")
-                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"eventual\"").build();
+        return e.challenge == null ? response
+                : Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, e.challenge).build();
     }
 
     @ServerExceptionMapper

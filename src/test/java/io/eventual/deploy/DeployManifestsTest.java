@@ -110,6 +110,10 @@ class DeployManifestsTest {
             type.consumers().forEach(function -> expected.add(type.fqqn(function)));
         }
         assertThat(declared).isEqualTo(expected);
+        NodeList filters = xml.getElementsByTagName("filter");
+        assertThat(filters.getLength()).as("queue filters").isEqualTo(1);
+        assertThat(((Element) filters.item(0).getParentNode()).getAttribute("name")).isEqualTo(Recorder.QUEUE);
+        assertThat(((Element) filters.item(0)).getAttribute("string")).isEqualTo(Recorder.FILTER);
     }
 
     /** The deployed broker's security settings are the catalogue's roles (BrokerAccess), as the embedded broker's are. */
@@ -143,6 +147,29 @@ class DeployManifestsTest {
         }
         assertThat(declared.toString()).as("deploy/base/artemis/broker.xml <security-settings> must be:%n%s", snippet)
                 .isEqualTo(expected.toString());
+    }
+
+    /** The deployed broker's address settings are the embedded broker's (BrokerSettings): both bound redeliveries. */
+    @Test
+    void theBrokerAddressSettingsAreTheEmbeddedBrokers() throws Exception {
+        var xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Path.of("deploy/base/artemis/broker.xml").toFile());
+        NodeList settings = xml.getElementsByTagName("address-setting");
+        assertThat(settings.getLength()).as("address settings in broker.xml").isEqualTo(1);
+        Element every = (Element) settings.item(0);
+        java.util.Map<String, String> declared = new java.util.LinkedHashMap<>();
+        declared.put("match", every.getAttribute("match"));
+        NodeList children = every.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element element) {
+                declared.put(element.getTagName(), element.getTextContent().trim());
+            }
+        }
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("match", "#");
+        expected.putAll(io.eventual.messaging.BrokerSettings.everyAddress());
+        assertThat(declared).as("deploy/base/artemis/broker.xml <address-settings> must be:%n%s",
+                io.eventual.messaging.BrokerSettings.xml()).containsExactlyEntriesOf(expected);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.eventual.security;
+package io.eventual.hostile;
 
 import static io.eventual.testing.Orders.awaitStatus;
 import static io.eventual.testing.Orders.item;
