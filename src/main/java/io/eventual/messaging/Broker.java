@@ -23,6 +23,8 @@ import org.jboss.logging.Logger;
 
 import io.eventual.event.EventCodec;
 import io.eventual.event.Priority;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.amqp.AmqpClient;
@@ -66,6 +68,8 @@ public class Broker {
         final OrderSequencer orders = new OrderSequencer();
         volatile AmqpReceiver receiver;
         volatile boolean cancelled;
+        /** Attaches refused in a row: each next try waits twice as long. */
+        volatile int failedAttaches;
 
         Consumer(String queue, int concurrency, Function<Delivery, Uni<Void>> handler) {
             this.queue = queue;
@@ -106,8 +110,15 @@ public class Broker {
     private final Outage unreachable;
     private final int concurrency;
 
-    Broker(Vertx vertx, MessagingConfig config,
+    private final Counter connections;
+    private final Counter attachFailures;
+
+    Broker(Vertx vertx, MessagingConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int poolSize) {
+        this.connections = Counter.builder("eventual.broker.connections")
+                .description("Connections to the broker opened (the first, and every reconnect)").register(registry);
+        this.attachFailures = Counter.builder("eventual.broker.attach.failures")
+                .description("Consumers the broker refused to attach to their queue (tried again later)").register(registry);
         this.vertx = vertx;
         this.config = config.broker();
         this.concurrency = concurrency(config.consumer().concurrency().orElse(poolSize));
@@ -186,20 +197,12 @@ public class Broker {
         if (current == null || !isConnected()) {
             return Uni.createFrom().failure(new IllegalStateException("not connected to the broker"));
         }
-        Message proton = Message.Factory.create();
-        Map<String, Object> properties = CloudEventsAmqp.applicationProperties(attributes);
-        properties.putAll(traceContext);
-        proton.setApplicationProperties(new ApplicationProperties(properties));
-        AmqpMessage message = AmqpMessage.create(proton)
-                .address(address)
-                .durable(true)
-                .priority((short) Priority.parse(attributes.get(EventCodec.PRIORITY)).amqp())
-                .id(attributes.get("id"))
-                .subject(attributes.get("type"))
-                .groupId(attributes.get("subject"))
-                .contentType(attributes.getOrDefault("datacontenttype", "application/json"))
-                .withBufferAsBody(Buffer.buffer(data))
-                .build();
+        AmqpMessage message;
+        try {
+            message = message(address, attributes, traceContext, data);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(new Refused("cannot be sent as an AMQP message: " + e.getMessage(), e));
+        }
         // A send in flight when the connection drops is never answered: it fails at once (the caller retries), and
         // after SEND_TIMEOUT in any case.
         CompletableFuture<Void> accepted = new CompletableFuture<>();
@@ -207,12 +210,54 @@ public class Broker {
         current.sendWithAck(message).onComplete(ack -> {
             if (ack.succeeded()) {
                 accepted.complete(null);
+            } else if (String.valueOf(ack.cause().getMessage()).startsWith(REJECTED)) {
+                accepted.completeExceptionally(new Refused("refused by the broker: " + ack.cause().getMessage(), ack.cause()));
             } else {
                 accepted.completeExceptionally(ack.cause());
             }
         });
         return Uni.createFrom().completionStage(accepted).onTermination().invoke(() -> inFlight.remove(accepted))
                 .ifNoItem().after(SEND_TIMEOUT).fail();
+    }
+
+    /** How the AMQP client reports a delivery the broker rejected (as opposed to released or modified: try again). */
+    private static final String REJECTED = "message rejected (REJECTED)";
+
+    /** A message the broker refuses for good, or that cannot be made: sending it again would change nothing. */
+    public static class Refused extends RuntimeException {
+        Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static AmqpMessage message(String address, Map<String, String> attributes, Map<String, String> traceContext,
+            String data) {
+        Message proton = Message.Factory.create();
+        Map<String, Object> properties = CloudEventsAmqp.applicationProperties(attributes);
+        properties.putAll(traceContext);
+        proton.setApplicationProperties(new ApplicationProperties(properties));
+        return AmqpMessage.create(proton)
+                .address(address)
+                .durable(true)
+                .priority((short) priority(attributes.get(EventCodec.PRIORITY)))
+                .id(attributes.get("id"))
+                .subject(attributes.get("type"))
+                .groupId(attributes.get("subject"))
+                .contentType(attributes.getOrDefault("datacontenttype", "application/json"))
+                .withBufferAsBody(Buffer.buffer(data))
+                .build();
+    }
+
+    /**
+     * The AMQP priority of an event; an attribute no consumer will accept travels at the normal priority, and its
+     * consumer refuses it with the reason (a redriven dead letter may carry one).
+     */
+    private static int priority(String attribute) {
+        try {
+            return Priority.parse(attribute).amqp();
+        } catch (RuntimeException invalid) {
+            return Priority.NORMAL.amqp();
+        }
     }
 
     private void connect() {
@@ -223,6 +268,7 @@ public class Broker {
             conn.exceptionHandler(error -> lost(conn, error));
             conn.closeFuture().onComplete(closed -> lost(conn, null));
             conn.createAnonymousSender().onSuccess(s -> {
+                connections.increment();
                 connection = conn;
                 sender = s;
                 unreachable.succeeded();
@@ -270,6 +316,7 @@ public class Broker {
                 return;
             }
             consumer.receiver = receiver;
+            consumer.failedAttaches = 0;
             Context connectionContext = Vertx.currentContext();
             receiver.pause();
             receiver.handler(message -> handle(receiver, connectionContext, consumer, message));
@@ -277,8 +324,16 @@ public class Broker {
             receiver.fetch(consumer.concurrency);
             LOG.debugf("consuming %s, %d at a time", consumer.queue(), consumer.concurrency);
         }).onFailure(error -> {
-            LOG.errorf("cannot consume queue %s: %s", consumer.queue(), error.getMessage());
-            lost(conn, error);
+            // This queue alone: the connection, its publishing and every other consumer go on (a refused attach, e.g. a
+            // function resumed in a process whose account may not read its queues, would otherwise drop them all).
+            attachFailures.increment();
+            long delay = Math.min(config.reconnectInterval().toMillis() << Math.min(consumer.failedAttaches++, 5), 60_000);
+            LOG.errorf("cannot consume queue %s: %s; trying again in %d ms", consumer.queue(), error.getMessage(), delay);
+            vertx.setTimer(delay, t -> {
+                if (!consumer.cancelled && connection == conn && !stopped) {
+                    attach(conn, consumer);
+                }
+            });
         });
     }
 

@@ -21,6 +21,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
@@ -47,6 +48,8 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final long RETRY_MILLIS = 500;
+    /** The consumer named on dead letters of rows the broker refused to take from the relay. */
+    static final String CONSUMER = "outbox";
 
     /** Rows of the peers whose expired lease the statement deletes. */
     private static final String EXPIRED = "o.owner = any(array(select owner from dead))";
@@ -84,13 +87,19 @@ public class OutboxRelay {
     private final Outage leasing = new Outage(LOG, "renewing the outbox lease");
     private final Tracing tracing;
     private final Timer publishLatency;
+    private final Counter readBack;
+    private final DeadLetters deadLetters;
     private volatile boolean stopped;
     private long timer = -1;
     /** When a lease renewal next looks for rows of owners without a lease (until one has, every renewal does). */
     private volatile long sweepDue = System.nanoTime();
 
     OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
+            DeadLetters deadLetters, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
+        this.deadLetters = deadLetters;
+        this.readBack = Counter.builder("eventual.outbox.read")
+                .description("Outbox rows the relay read back from the table (take-overs, redrives, commits it did not see)")
+                .register(registry);
         this.functions = String.join(",", new java.util.TreeSet<>(config.functions()));
         this.owner = functions + "@" + host() + ":" + httpPort;
         this.pool = pool;
@@ -192,16 +201,18 @@ public class OutboxRelay {
      * in memory after it must wait for the next read), otherwise no limit.
      */
     private Uni<Long> readTable() {
+        // Rows published and not yet deleted are left out: a take-over of many rows would read them again and again.
+        Long[] skip = published.toArray(new Long[0]);
         return pool.preparedQuery("select position, coalesce(address, type) as address, attributes, data, created_at from outbox "
-                + "where owner = $1 order by position limit $2").execute(Tuple.of(owner, config.batchSize()))
+                + "where owner = $1 and position <> all($3) order by position limit $2")
+                .execute(Tuple.of(owner, config.batchSize(), skip))
                 .map(rows -> {
                     long last = 0;
+                    readBack.increment(rows.size());
                     for (Row row : rows) {
                         last = row.getLong("position");
-                        if (!published.contains(last)) {
-                            ready.putIfAbsent(last, new Pending(last, row.getString("address"), attributes(row),
-                                    row.getString("data"), row.getOffsetDateTime("created_at").toInstant()));
-                        }
+                        ready.putIfAbsent(last, new Pending(last, row.getString("address"), attributes(row),
+                                row.getString("data"), row.getOffsetDateTime("created_at").toInstant()));
                     }
                     if (rows.size() < config.batchSize()) {
                         return Long.MAX_VALUE;
@@ -223,13 +234,36 @@ public class OutboxRelay {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<Uni<Void>> acks = new ArrayList<>();
-        batch.forEach(row -> acks.add(publish(row)));
-        return Uni.join().all(acks).andCollectFailures().invoke(() -> batch.forEach(row -> {
-            published.add(row.position());
-            toDelete.add(row.position());
-            ready.remove(row.position());
-        })).replaceWith(batch.size());
+        // Each row on its own: one the broker accepted is done whatever the others did, one it refuses for good is
+        // parked as a dead letter (and done), and only those that met an outage wait for the next round.
+        List<Uni<Throwable>> acks = new ArrayList<>();
+        batch.forEach(row -> acks.add(publish(row).onFailure(Broker.Refused.class).recoverWithUni(refused -> park(row, refused))
+                .replaceWith((Throwable) null).onFailure().recoverWithItem(error -> error)));
+        return Uni.join().all(acks).andFailFast().map(outcomes -> {
+            Throwable failed = null;
+            for (int i = 0; i < batch.size(); i++) {
+                if (outcomes.get(i) == null) {
+                    long position = batch.get(i).position();
+                    published.add(position);
+                    toDelete.add(position);
+                    ready.remove(position);
+                } else if (failed == null) {
+                    failed = outcomes.get(i);
+                }
+            }
+            if (failed != null) {
+                throw failed instanceof RuntimeException e ? e : new IllegalStateException(failed);
+            }
+            return batch.size();
+        });
+    }
+
+    /** A row the broker will never take (an address this process may not send to, say) becomes a dead letter. */
+    private Uni<Void> park(Pending row, Throwable refused) {
+        Delivery delivery = new Delivery(row.address(), row.address(), row.attributes(), List.of(),
+                row.attributes().getOrDefault("datacontenttype", "application/json"),
+                row.data().getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+        return deadLetters.park(CONSUMER, delivery, refused.getMessage(), 1);
     }
 
     /**
@@ -278,12 +312,14 @@ public class OutboxRelay {
     /**
      * One statement: renews this process's lease, deletes what this process published since its last write, and takes
      * over the rows of peers (owners that ran the same functions, whose broker account may publish what this one may)
-     * whose lease ran out, or of no owner (rows from before owners existed). Rows taken over are read and published
-     * next. Usually the dead are found by their expired leases, which the same statement deletes: index lookups only,
-     * whatever the size of the outbox and the number of processes. A {@code sweep} (at start, then every
-     * {@code eventual.outbox.sweep-interval}) also looks for rows whose owner has no lease at all — one that died
-     * before its first renewal, or that wrote more after its expired lease had been taken over, or whose lease a
-     * process of an older version deleted — which takes a scan of the outbox.
+     * whose lease ran out. Rows taken over are read and published next. Usually the dead are found by their expired
+     * leases, which the same statement deletes: index lookups only, whatever the size of the outbox and the number of
+     * processes. A {@code sweep} (at start, then every {@code eventual.outbox.sweep-interval}) also looks for rows whose
+     * owner has no lease at all — one that died before its first renewal, or that wrote more after its expired lease had
+     * been taken over, or whose lease a process of an older version deleted — which takes a scan of the outbox. Rows
+     * without an owner are nobody's to publish: the database lets no function write one (V18). The statement also
+     * answers the oldest row of this process older than a renewal period, which this process should have in memory
+     * unless it never heard that its transaction committed.
      */
     void renewLease(boolean sweep) {
         List<Long> gone = claimDeletes();
@@ -293,10 +329,13 @@ public class OutboxRelay {
                      gone as (""" + deleteClaimed("$3") + """
                 ),
                      dead as (delete from outbox_lease where expires_at < now() and owner <> $1 and split_part(owner, '@', 1) = $4
-                              returning owner)
-                update outbox o set owner = $1
-                where o.owner is null or (""" + (sweep ? UNLEASED : EXPIRED) + ")")
-                .execute(Tuple.of(owner, config.lease().toMillis(), csv(gone), functions))
+                              returning owner),
+                     taken as (update outbox o set owner = $1 where\s""" + (sweep ? UNLEASED : EXPIRED) + """
+                 returning 1)
+                select (select count(*) from taken) as taken,
+                       (select min(position) from outbox where owner = $1 and created_at < now() - $5 * interval '1 millisecond')
+                           as unseen""")
+                .execute(Tuple.of(owner, config.lease().toMillis(), csv(gone), functions, config.pollInterval().toMillis()))
                 .onItemOrFailure().invoke((ok, error) -> {
                     if (error == null) {
                         deleted(gone);
@@ -304,13 +343,20 @@ public class OutboxRelay {
                         notDeleted(gone);
                     }
                 })
-                .subscribe().with(taken -> {
+                .subscribe().with(rows -> {
                     leasing.succeeded();
                     if (sweep) {
                         sweepDue = System.nanoTime() + config.sweepInterval().toNanos();
                     }
-                    if (taken.rowCount() > 0) {
-                        LOG.infof("took over %d unpublished outbox events of processes that stopped", taken.rowCount());
+                    Row row = rows.iterator().next();
+                    Long unseen = row.getLong("unseen");
+                    if (row.getLong("taken") > 0) {
+                        LOG.infof("took over %d unpublished outbox events of processes that stopped", row.getLong("taken"));
+                        written();
+                    } else if (unseen != null && !gone.contains(unseen) && !ready.containsKey(unseen) && !published.contains(unseen)) {
+                        // Committed, but this process never heard so: the COMMIT's answer was lost, or the request that
+                        // wrote it was cancelled while it committed. Nobody else would publish it while this one lives.
+                        LOG.infof("publishing outbox events whose commit this process did not see (from position %d)", unseen);
                         written();
                     } else if (!ready.isEmpty()) {
                         wake();
