@@ -7,23 +7,31 @@ import static io.eventual.testing.Orders.place;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /** The order view follows the store, answers lists with filters and pages, and rebuilds to the same content. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 class OrderViewTest {
+
+    @Inject
+    Pool pool;
 
     @Test
     void theViewListsOrdersByStatusAndCustomerAndRebuildsToTheSameContent() {
@@ -54,9 +62,33 @@ class OrderViewTest {
                 .get("/admin/projections/orders").jsonPath().getLong("events") == 0);
         List<Object> live = list(Map.of("size", 500)).getList("items");
 
+        // Damage the view first, so that a rebuild that did nothing cannot pass: one order wrong, one gone.
+        Db db = new Db(pool);
+        db.execute("update order_view set status = 'CANCELLED', total = 0, customer_id = 'mallory' where order_id = $1", completed.get(1));
+        db.execute("delete from order_view where order_id = $1", declined);
+        assertThat(list(Map.of("size", 500)).getList("items")).isNotEqualTo(live);
+
         given().auth().preemptive().basic("admin", "admin").post("/admin/projections/orders/rebuild").then().statusCode(200);
 
         assertThat(list(Map.of("size", 500)).getList("items")).isEqualTo(live);
+    }
+
+    @Test
+    void aRebuildKeepsTheOrdersWhoseEventsLeftWithTheirMonth() {
+        String orderId = place(order("olaf", "DE", item("SKU-3", 1, "4.00")));
+        awaitStatus(orderId, "COMPLETED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> list(Map.of("customerId", "olaf")).getList("items.orderId").contains(orderId));
+        // What retention leaves of an order after 13 months: its saga and its events are gone, its view row remains.
+        Db db = new Db(pool);
+        db.execute("delete from saga where id = $1", orderId);
+        db.execute("delete from event_store where stream_id = $1", orderId);
+        db.execute("delete from event_stream where stream_id = $1", orderId);
+        given().get("/orders/{id}", orderId).then().statusCode(200).body("purged", equalTo(true));
+
+        given().auth().preemptive().basic("admin", "admin").post("/admin/projections/orders/rebuild").then().statusCode(200);
+
+        given().get("/orders/{id}", orderId).then().statusCode(200).body("purged", equalTo(true))
+                .body("status", equalTo("COMPLETED")).body("total", equalTo(4.0f)).body("customerId", equalTo("olaf"));
     }
 
     private static JsonPath list(Map<String, Object> query) {

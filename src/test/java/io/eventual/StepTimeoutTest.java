@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -83,6 +84,24 @@ class StepTimeoutTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> history(orderId).contains("payment.refund"));
         assertThat(awaitStatus(orderId, "CANCELLED").getList("history.type", String.class))
                 .containsSubsequence("payment.timeout", "order.cancelled", "payment.processed", "payment.refund");
+    }
+
+    @Test
+    void aSagaThatCannotBeExpiredHoldsBackNoOtherTimeout() {
+        Db db = new Db(pool);
+        // A saga whose history is not JSON: expiring it fails, every time.
+        String corrupt = "corrupt-" + UUID.randomUUID();
+        db.execute("insert into saga (id, saga, status, step, data, correlation_id, history, created_at, updated_at, version, "
+                + "deadline) values ($1, 'order', 'PENDING_PAYMENT', 0, '{}', 'c', 'not json', now(), now(), 1, "
+                + "now() - interval '1 second')", corrupt);
+        try {
+            String orderId = place(order("ivan", "DE", item("SKU-2", 1, "2.00")));
+            assertThat(awaitStatus(orderId, "CANCELLED").getString("reason")).isEqualTo("payment timed out after 3s");
+            assertThat(db.bool("select deadline > now() from saga where id = $1", corrupt))
+                    .as("the corrupt saga set aside for later").isTrue();
+        } finally {
+            db.execute("delete from saga where id = $1", corrupt);
+        }
     }
 
     private static String paid(String orderId) {

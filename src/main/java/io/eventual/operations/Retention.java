@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.eventual.messaging.Loops;
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.Outage;
 import io.eventual.store.Partitions;
@@ -168,10 +169,12 @@ class Retention {
     /** One function's pass, by one replica at a time: batches, each its own transaction, until none is left. */
     private Uni<Long> purge(String function, List<Purge> purges) {
         long lock = LOCK + function.hashCode();
+        // The lock belongs to the session, and the session goes back to the pool: it is released whatever the pass did,
+        // or a failed pass would stop retention on every replica for as long as that connection lives.
         return pool.withConnection(conn -> conn.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(lock))
                 .chain(rows -> !rows.iterator().next().getBoolean("locked") ? Uni.createFrom().item(0L)
                         : all(conn, purges).chain(deleted -> "store".equals(function) ? months().map(n -> deleted + n) : Uni.createFrom().item(deleted))
-                                .call(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(lock)))));
+                                .eventually(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(lock)))));
     }
 
     /** The event store's months: partitions ahead, and whole months past retention dropped (archived first if asked). */
@@ -180,12 +183,17 @@ class Retention {
                 .map(dropped -> dropped.stream().mapToLong(Partitions.Dropped::events).sum());
     }
 
+    /** Rounds of one batch per table, until a round deletes nothing; the rows deleted in all. */
     private Uni<Long> all(SqlConnection conn, List<Purge> purges) {
-        Uni<Long> round = Uni.createFrom().item(0L);
-        for (Purge purge : purges) {
-            round = round.chain(before -> batch(conn, purge).invoke(n -> purge.deleted().increment(n)).map(n -> before + n));
+        record Progress(long deleted, boolean more) {
         }
-        return round.chain(deleted -> deleted == 0 ? Uni.createFrom().item(0L) : all(conn, purges).map(more -> deleted + more));
+        return Loops.until(new Progress(0, true), progress -> {
+            Uni<Long> round = Uni.createFrom().item(0L);
+            for (Purge purge : purges) {
+                round = round.chain(before -> batch(conn, purge).invoke(n -> purge.deleted().increment(n)).map(n -> before + n));
+            }
+            return round.map(deleted -> new Progress(progress.deleted() + deleted, deleted > 0));
+        }, progress -> !progress.more()).map(Progress::deleted);
     }
 
     /**

@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.eventual.event.EventType;
+import io.eventual.messaging.Loops;
 import io.eventual.messaging.MessagingConfig;
 import io.eventual.messaging.Outage;
 import io.eventual.store.EventStore;
@@ -103,17 +104,25 @@ public class OrderProjector {
 
     /**
      * Rebuilds the view from the whole store in one transaction: readers keep seeing the old view until it commits
-     * (MVCC), and the store's role needs no right to create, rename or drop tables. Returns the position reached.
+     * (MVCC), and the store's role needs no right to create, rename or drop tables. Returns the position reached. An
+     * order is rebuilt from its events only while its first event is still in the store; an order whose first events
+     * left with their month (retention) keeps its row, which is all that remains of it, and what events it still has
+     * are folded onto it.
      */
     public Uni<GlobalPosition> rebuild() {
         return pool.withTransaction(conn -> lock(conn)
-                .chain(() -> conn.query("delete from " + VIEW).execute())
+                .chain(() -> conn.query("delete from " + VIEW + " v where exists (select 1 from event_store e "
+                        + "where e.stream_id = v.order_id and e.version = 1)").execute())
                 .chain(() -> replay(conn, GlobalPosition.START))
                 .chain(last -> saveCheckpoint(conn, last).replaceWith(last)));
     }
 
+    /** Every page after {@code position}; the position reached. */
     private Uni<GlobalPosition> replay(SqlConnection conn, GlobalPosition position) {
-        return project(conn, position).chain(next -> next.equals(position) ? Uni.createFrom().item(next) : replay(conn, next));
+        record Page(GlobalPosition from, GlobalPosition to) {
+        }
+        return Loops.until(new Page(null, position), page -> project(conn, page.to()).map(next -> new Page(page.to(), next)),
+                page -> page.to().equals(page.from())).map(Page::to);
     }
 
     /** Applies one page of events after {@code position} to the view; returns the position reached. */

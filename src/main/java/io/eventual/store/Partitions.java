@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
+import io.eventual.messaging.Loops;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -119,7 +120,7 @@ public class Partitions {
     private Uni<Long> archive(YearMonth month, Path file) {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         return Uni.createFrom().item(() -> open(partial)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(out -> page(month, out, 0, 0)
+                .chain(out -> pages(month, out)
                         .chain(n -> Uni.createFrom().item(() -> {
                             close(out);
                             move(partial, file);
@@ -128,24 +129,26 @@ public class Partitions {
                         .onFailure().invoke(() -> quietly(out)));
     }
 
-    private Uni<Long> page(YearMonth month, Archive out, long after, long written) {
+    /** Writes the month's events page by page, in position order; how many it wrote. */
+    private Uni<Long> pages(YearMonth month, Archive out) {
+        record Written(long after, long events, boolean more) {
+        }
         Tuple bounds = bounds(month);
-        return pool.preparedQuery("select " + StoredEvent.COLUMNS + " from event_store where recorded_at >= $1 and recorded_at < $2 "
-                + "and position > $3 order by position limit $4")
-                .execute(Tuple.of(bounds.getValue(0), bounds.getValue(1), after, PAGE))
+        return Loops.until(new Written(0, 0, true), done -> pool.preparedQuery("select " + StoredEvent.COLUMNS
+                + " from event_store where recorded_at >= $1 and recorded_at < $2 and position > $3 order by position limit $4")
+                .execute(Tuple.of(bounds.getValue(0), bounds.getValue(1), done.after(), PAGE))
                 .chain(rows -> {
                     List<StoredEvent> events = new ArrayList<>();
                     rows.forEach(row -> events.add(StoredEvent.of(row)));
                     if (events.isEmpty()) {
-                        return Uni.createFrom().item(written);
+                        return Uni.createFrom().item(new Written(done.after(), done.events(), false));
                     }
                     return Uni.createFrom().item(() -> {
                         events.forEach(e -> out.write(line(e)));
-                        return events.get(events.size() - 1).position();
-                    }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                            .chain(last -> events.size() < PAGE ? Uni.createFrom().item(written + events.size())
-                                    : page(month, out, last, written + events.size()));
-                });
+                        return new Written(events.get(events.size() - 1).position(), done.events() + events.size(),
+                                events.size() == PAGE);
+                    }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                }), done -> !done.more()).map(Written::events);
     }
 
     /** An event as CloudEvents JSON, with where it sat in the store as extensions. */
@@ -174,15 +177,14 @@ public class Partitions {
 
     /** Forgets the streams whose last event is older than every month kept, and their snapshots. */
     private Uni<Void> forgetStreams(YearMonth oldestKept) {
-        int batch = PAGE * 5;
-        return pool.preparedQuery("""
+        long batch = PAGE * 5L;
+        return Loops.until(batch, forgotten -> pool.preparedQuery("""
                 with gone as (delete from event_stream where ctid = any(array(
                         select ctid from event_stream where updated_at < $1 limit $2)) returning stream_id),
                      snapshots as (delete from event_snapshot s using gone where s.stream_id = gone.stream_id)
                 select count(*) as streams from gone""")
-                .execute(Tuple.of(start(oldestKept), batch))
-                .chain(rows -> rows.iterator().next().getLong("streams") < batch ? Uni.createFrom().voidItem()
-                        : forgetStreams(oldestKept));
+                .execute(Tuple.of(start(oldestKept), batch)).map(rows -> rows.iterator().next().getLong("streams")),
+                forgotten -> forgotten < batch).replaceWithVoid();
     }
 
     private static Tuple bounds(YearMonth month) {

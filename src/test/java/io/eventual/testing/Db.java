@@ -36,6 +36,11 @@ public final class Db {
         return row == null ? null : row.getString(0);
     }
 
+    public Boolean bool(String sql, Object... args) {
+        Row row = first(sql, args);
+        return row == null ? null : row.getBoolean(0);
+    }
+
     public void execute(String sql, Object... args) {
         pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(Duration.ofSeconds(10));
     }
