@@ -70,6 +70,25 @@ class DatabaseRolesTest {
     }
 
     @Test
+    void monthDdlGivesUpRatherThanHoldUpTheStoreBehindALongReader() throws SQLException {
+        try (Connection owner = DriverManager.getConnection(url, "postgres", "postgres");
+                Connection reader = DriverManager.getConnection(url, "postgres", "postgres");
+                Connection store = DriverManager.getConnection(url, "eventual_store", "eventual_store");
+                Statement sql = store.createStatement()) {
+            owner.createStatement().execute("select eventual_event_store_partition('2001-01-01')");
+            // A long report on the event store: dropping a month must wait for it, and every writer would queue behind.
+            reader.setAutoCommit(false);
+            reader.createStatement().execute("lock table event_store in access share mode");
+            sql.execute("set statement_timeout = '20s'");
+            assertThatThrownBy(() -> sql.execute("select eventual_event_store_drop('event_store_2001_01')"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState())
+                            .as("lock_not_available, not a statement that waited until cancelled").isEqualTo("55P03"));
+            reader.rollback();
+            sql.execute("select eventual_event_store_drop('event_store_2001_01')");
+        }
+    }
+
+    @Test
     void everyTableBelongsToSomeFunctionsRole() throws SQLException {
         List<String> orphans = new ArrayList<>();
         try (Connection owner = DriverManager.getConnection(url, "postgres", "postgres");

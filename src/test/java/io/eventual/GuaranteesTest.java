@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
+import io.eventual.testing.Metrics;
 import io.eventual.testing.RawAmqp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,6 +50,7 @@ class GuaranteesTest {
                 .formatted(orderId);
         Map<String, Object> attributes = Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", eventId,
                 "cloudEvents:source", "/test", "cloudEvents:type", "payment.process");
+        Metrics before = Metrics.scrape();
         try (RawAmqp amqp = new RawAmqp()) {
             amqp.send("payment.process", attributes, "application/json", charge);
             amqp.send("payment.process", attributes, "application/json", charge);
@@ -57,8 +60,30 @@ class GuaranteesTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count("select count(*) from processed_event "
                 + "where consumer = 'payment' and event_id in ($1, $2)", eventId, again) == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.scrape().since(before, "eventual_events_duplicates_total",
+                Map.of("function", "payment", "type", "payment.process")) == 1);
         assertThat(db.count("select count(*) from payment where order_id = $1", orderId)).isEqualTo(1);
         assertThat(db.decimal("select charged from payment_account where customer_id = 'ivan'")).isEqualByComparingTo("40.00");
+    }
+
+    @Test
+    void theSameIdFromTwoSourcesIsTwoEventsAndTheSameSourceAndIdOne() {
+        String sku = "SOURCES-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = UUID.randomUUID().toString();
+        String restock = "{\"sku\":\"%s\",\"quantity\":3,\"reason\":\"delivery\"}".formatted(sku);
+        Metrics before = Metrics.scrape();
+        try (RawAmqp warehouses = new RawAmqp("producer")) {
+            for (String source : List.of("/warehouse/berlin", "/warehouse/lyon", "/warehouse/berlin")) {
+                warehouses.send("inventory.restock", Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", id,
+                        "cloudEvents:source", source, "cloudEvents:type", "inventory.restock", "cloudEvents:subject",
+                        "sku:" + sku), "application/json", restock);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.scrape().since(before, "eventual_events_duplicates_total",
+                Map.of("function", "inventory", "type", "inventory.restock")) == 1);
+        assertThat(db.integer("select available from inventory_stock where sku = $1", sku)).as("two restocks of 3").isEqualTo(6);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
+                "select count(*) from event_store where stream_id = $1 and event_id = $2", "sku:" + sku, id) == 2);
     }
 
     @Test

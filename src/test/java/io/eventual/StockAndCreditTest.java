@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
+import io.eventual.testing.Metrics;
 import io.eventual.testing.RawAmqp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,14 +47,15 @@ class StockAndCreditTest {
         awaitAvailable(sku, 5);
 
         // the same event again (a redelivery, a warehouse retrying): nothing changes
+        Metrics before = Metrics.scrape();
         try (RawAmqp amqp = new RawAmqp()) {
             amqp.send("inventory.restock", Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", eventId,
                     "cloudEvents:source", "/eventual/admin", "cloudEvents:type", "inventory.restock"), "application/json",
                     "{\"sku\":\"%s\",\"quantity\":5,\"reason\":\"delivery 1\"}".formatted(sku));
         }
         Db db = new Db(pool);
-        await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
-                "select count(*) from processed_event where consumer = 'inventory' and event_id = $1", eventId) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.scrape().since(before, "eventual_events_duplicates_total",
+                Map.of("function", "inventory", "type", "inventory.restock")) == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
                 "select count(*) from event_store where stream_id = $1 and type = 'inventory.restock'", "sku:" + sku) >= 1);
         assertThat(available(sku)).as("applied once").isEqualTo(5);

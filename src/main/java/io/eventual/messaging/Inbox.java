@@ -83,13 +83,13 @@ public class Inbox {
             }
             // The handler runs first and the duplicate check rides on the statement that writes its events; a
             // duplicate fails the commit, which rolls everything back.
-            ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), attempts.get());
+            ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), event.source(), attempts.get());
             return Transactions.withTransaction(() -> handler.handle(event)
                     .chain(events -> outbox.appendOnce(mark, events, trace)))
                     .invoke(() -> first.set(true))
                     .onFailure(ProcessedEvents::isDuplicate).recoverWithNull()
                     // A handler may refuse what it already applied (the order exists): a duplicate, not a failure.
-                    .onFailure(error -> !Failures.isTransient(error)).recoverWithUni(error -> processed.seen(consumer, event.id())
+                    .onFailure(error -> !Failures.isTransient(error)).recoverWithUni(error -> processed.seen(consumer, event.id(), event.source())
                             .chain(seen -> seen ? Uni.createFrom().voidItem() : Uni.createFrom().failure(error)));
         }).onFailure().invoke(error -> {
             meters.failed().increment();

@@ -94,7 +94,7 @@ public class Outbox {
             }
             if (mark != null) {
                 query.setParameter("consumer", mark.consumer()).setParameter("eventId", mark.eventId())
-                        .setParameter("attempt", mark.attempt());
+                        .setParameter("source", mark.source()).setParameter("attempt", mark.attempt());
             }
             if (!events.isEmpty()) {
                 query.setParameter("owner", relay.owner());

@@ -16,15 +16,21 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ProcessedEvents {
 
-    /** A consumer applying an event, on its {@code attempt}-th attempt. */
-    public record Mark(String consumer, String eventId, int attempt) {
+    /**
+     * A consumer applying an event, on its {@code attempt}-th attempt. An event is its source and id together, as
+     * CloudEvents has it: two producers may use the same id.
+     */
+    public record Mark(String consumer, String eventId, String source, int attempt) {
     }
 
-    /** The start of an insert of marks: (consumer, event_id, attempts) rows follow. */
-    public static final String MARK_ALL = "insert into processed_event (consumer, event_id, attempts) ";
+    /** The start of an insert of marks: (consumer, event_id, source, attempts) rows follow. */
+    public static final String MARK_ALL = "insert into processed_event (consumer, event_id, source, attempts) ";
 
-    /** Inserts the mark (named parameters :consumer, :eventId, :attempt); fails the second time, see {@link #isDuplicate}. */
-    static final String INSERT = MARK_ALL + "values (:consumer, :eventId, :attempt)";
+    /**
+     * Inserts the mark (named parameters :consumer, :eventId, :source, :attempt); fails the second time, see
+     * {@link #isDuplicate}.
+     */
+    static final String INSERT = MARK_ALL + "values (:consumer, :eventId, :source, :attempt)";
 
     /** Whether {@code error} is the second insert of a mark: the consumer had applied the event. */
     static boolean isDuplicate(Throwable error) {
@@ -38,9 +44,9 @@ public class ProcessedEvents {
         this.pool = pool;
     }
 
-    /** Whether {@code consumer} has applied {@code eventId} (asked when handling failed: a duplicate is no failure). */
-    public Uni<Boolean> seen(String consumer, String eventId) {
-        return pool.preparedQuery("select 1 from processed_event where consumer = $1 and event_id = $2")
-                .execute(Tuple.of(consumer, eventId)).map(rows -> rows.size() > 0);
+    /** Whether {@code consumer} has applied the event (asked when handling failed: a duplicate is no failure). */
+    public Uni<Boolean> seen(String consumer, String eventId, String source) {
+        return pool.preparedQuery("select 1 from processed_event where consumer = $1 and event_id = $2 and source = $3")
+                .execute(Tuple.of(consumer, eventId, source)).map(rows -> rows.size() > 0);
     }
 }

@@ -109,6 +109,7 @@ class Retention {
     private long timer = -1;
 
     Retention(Pool pool, Partitions partitions, Vertx vertx, Config config, MeterRegistry registry) {
+        check(config);
         this.pool = pool;
         this.partitions = partitions;
         this.vertx = vertx;
@@ -122,6 +123,27 @@ class Retention {
         add("payment", "payment", "updated_at", "true", config.ledger());
         add("inventory", "inventory_reservation", "updated_at", "true", config.ledger());
         add("shipping", "shipping_shipment", "created_at", "true", config.ledger());
+    }
+
+    /** A retention of zero or less would delete every row at the next round: refused, before anything runs. */
+    static void check(Config config) {
+        Map<String, Duration> durations = new LinkedHashMap<>();
+        durations.put("processed-events", config.processedEvents());
+        durations.put("idempotency-keys", config.idempotencyKeys());
+        durations.put("ended-sagas", config.endedSagas());
+        durations.put("ledger", config.ledger());
+        durations.put("dead-letters", config.deadLetters());
+        durations.put("interval", config.interval());
+        durations.forEach((name, duration) -> {
+            if (duration.isZero() || duration.isNegative()) {
+                throw new IllegalArgumentException("eventual.retention." + name + " must be positive, was " + duration);
+            }
+        });
+        if (config.batchSize() < 1 || config.eventStoreMonths() < 0) {
+            throw new IllegalArgumentException("eventual.retention.batch-size must be at least 1 and "
+                    + "eventual.retention.event-store-months at least 0 (keep every month), were " + config.batchSize()
+                    + " and " + config.eventStoreMonths());
+        }
     }
 
     private void add(String function, String table, String column, String condition, Duration age) {

@@ -94,8 +94,11 @@ public class OrderTimeline {
 
     private Uni<Map<String, List<Applied>>> applied(List<StoredEvent> events) {
         String[] ids = events.stream().map(StoredEvent::eventId).toArray(String[]::new);
+        String[] sources = events.stream().map(StoredEvent::source).toArray(String[]::new);
+        // Dedupe records from before they kept the source have none ('').
         return pool.preparedQuery("select event_id, consumer, attempts, processed_at from processed_event "
-                + "where event_id = any($1) and consumer <> 'store' order by processed_at").execute(Tuple.of(ids)).map(rows -> {
+                + "where (event_id, source) in (select * from unnest($1::text[], $2::text[]) union all select unnest($1::text[]), '') "
+                + "and consumer <> 'store' order by processed_at").execute(Tuple.of(ids, sources)).map(rows -> {
                     Map<String, List<Applied>> applied = new HashMap<>();
                     rows.forEach(row -> applied.computeIfAbsent(row.getString("event_id"), k -> new ArrayList<>())
                             .add(new Applied(row.getString("consumer"), row.getInteger("attempts"),

@@ -81,7 +81,7 @@ public class EventStore {
 
     /**
      * Records {@code recordings} in one statement and one transaction, each at the end of its stream, in the order
-     * given; an event whose id is stored already (or appears twice) is skipped. Returns what was stored.
+     * given; an event stored already (its source and id), or given twice, is skipped. Returns what was stored.
      */
     public Uni<List<StoredEvent>> record(List<Recording> recordings) {
         int n = recordings.size();
@@ -109,10 +109,10 @@ public class EventStore {
                                          $7::text[], $8::text[], $9::text[])
                         with ordinality as t(stream_id, event_id, type, schema_version, source, time, correlation_id,
                                              causation_id, data, n)),
-                firsts as (select distinct on (event_id) * from input order by event_id, n),
+                firsts as (select distinct on (event_id, source) * from input order by event_id, source, n),
                 marked as (""" + ProcessedEvents.MARK_ALL + """
-                    select 'store', event_id, 1 from firsts on conflict do nothing returning event_id),
-                fresh as (select f.* from firsts f join marked m using (event_id)),
+                    select 'store', event_id, source, 1 from firsts on conflict do nothing returning event_id, source),
+                fresh as (select f.* from firsts f join marked m using (event_id, source)),
                 counts as (select stream_id, count(*)::int as added from fresh group by stream_id),
                 heads as (
                     insert into event_stream (stream_id, version) select stream_id, added from counts order by stream_id

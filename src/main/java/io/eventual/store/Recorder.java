@@ -215,8 +215,9 @@ public class Recorder implements EventFunction {
         return store.record(batch.stream().map(Waiting::recording).toList())
                 .onFailure(Failures::isTransient).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely()
                 .invoke(stored -> {
-                    Set<String> ids = stored.stream().map(StoredEvent::eventId).collect(Collectors.toSet());
-                    batch.forEach(w -> w.stored().complete(ids.contains(w.recording().event().eventId())));
+                    Set<List<String>> ids = stored.stream().map(e -> List.of(e.source(), e.eventId())).collect(Collectors.toSet());
+                    batch.forEach(w -> w.stored().complete(ids.contains(List.of(w.recording().event().source(),
+                            w.recording().event().eventId()))));
                     stored.stream().mapToLong(StoredEvent::position).max().ifPresent(p -> recorded.fire(new Recorded(p)));
                     stored.stream().filter(e -> e.version() % config.snapshotEvery() == 0)
                             .forEach(e -> snapshot(e.streamId(), e.version(), fold).subscribe().with(ok -> {
