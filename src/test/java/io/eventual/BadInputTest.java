@@ -7,8 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,6 @@ import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Every refused request answers 400 problem+json naming the wrong field, and leaves nothing behind. */
 @QuarkusTest
@@ -29,14 +26,12 @@ class BadInputTest {
     static final String ITEMS = "[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":\"2.00\"}]";
     static final String ADDRESS = "{\"country\":\"DE\"}";
 
-    @Inject
-    Pool pool;
     Db db;
     long eventsBefore;
 
     @BeforeEach
     void countEvents() {
-        db = new Db(pool);
+        db = Db.owner();
         eventsBefore = recordedEvents();
     }
 

@@ -6,12 +6,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.eventual.event.EventType;
+import io.eventual.local.LocalInfrastructure;
+import io.eventual.messaging.BrokerAccess;
+import io.eventual.store.Recorder;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.eventual.testing.RawAmqp;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -56,6 +65,60 @@ class BrokerSecurityTest {
             assertThat(payment.refusedToSend("activemq.management")).as("manage the broker").isTrue();
             assertThat(payment.refusedToConsume("payment.process::payment.payment.process")).as("its own queue").isFalse();
         }
+    }
+
+    /**
+     * Every account against every address and queue: it may send and consume exactly what the catalogue's rules grant
+     * its roles, and everything else is refused for want of permission (amqp:unauthorized-access, nothing else).
+     */
+    @Test
+    void everyAccountMayDoExactlyWhatTheCatalogueGrantsItsRoles() {
+        Map<String, BrokerAccess.Rule> rules = new HashMap<>();
+        BrokerAccess.rules(BrokerAccess.defaultInbound()).forEach(rule -> rules.put(rule.match(), rule));
+        List<String> addresses = new ArrayList<>(List.of(BrokerAccess.DEAD_LETTERS, BrokerAccess.EXPIRED));
+        List<String> queues = new ArrayList<>(List.of(Recorder.ADDRESS + "::" + Recorder.QUEUE,
+                BrokerAccess.DEAD_LETTERS + "::" + BrokerAccess.DEAD_LETTERS, BrokerAccess.EXPIRED + "::" + BrokerAccess.EXPIRED));
+        for (EventType type : EventType.values()) {
+            addresses.add(type.typeName());
+            type.consumers().forEach(consumer -> queues.add(type.fqqn(consumer)));
+        }
+        List<String> wrong = new ArrayList<>();
+        int tried = 0;
+        for (Map.Entry<String, Set<String>> account : new TreeMap<>(LocalInfrastructure.ACCOUNTS).entrySet()) {
+            for (String address : addresses) {
+                boolean may = granted(rules, address, BrokerAccess.Permission.SEND, account.getValue());
+                // An allowed send is tried by its link alone: no garbage for the functions to park.
+                if (as(account.getKey(), amqp -> amqp.refusedToSend(address, !may), "sending to " + address) == may) {
+                    wrong.add(account.getKey() + (may ? " may but cannot" : " may not but can") + " send to " + address);
+                }
+                tried++;
+            }
+            for (String queue : queues) {
+                boolean may = granted(rules, queue, BrokerAccess.Permission.CONSUME, account.getValue());
+                if (as(account.getKey(), amqp -> amqp.refusedToConsume(queue), "consuming " + queue) == may) {
+                    wrong.add(account.getKey() + (may ? " may but cannot" : " may not but can") + " consume " + queue);
+                }
+                tried++;
+            }
+        }
+        assertThat(tried).as("checks").isGreaterThan(300);
+        assertThat(wrong).isEmpty();
+    }
+
+    /** One try on a connection of its own, as {@code account}: a refused link may leave its session unusable. */
+    private static boolean as(String account, java.util.function.Predicate<RawAmqp> attempt, String what) {
+        try (RawAmqp amqp = new RawAmqp(account)) {
+            return attempt.test(amqp);
+        } catch (AssertionError e) {
+            throw new AssertionError(account + " " + what, e);
+        }
+    }
+
+    /** Whether {@code roles} hold {@code permission} on {@code target} under the most specific rule, as Artemis decides. */
+    private static boolean granted(Map<String, BrokerAccess.Rule> rules, String target, BrokerAccess.Permission permission,
+            Set<String> roles) {
+        BrokerAccess.Rule rule = rules.getOrDefault(target, rules.getOrDefault(target.split("::")[0], rules.get("#")));
+        return rule.roles().get(permission).stream().anyMatch(roles::contains);
     }
 
     @Test

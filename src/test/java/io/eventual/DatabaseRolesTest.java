@@ -3,6 +3,8 @@ package io.eventual;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -86,6 +88,43 @@ class DatabaseRolesTest {
             reader.rollback();
             sql.execute("select eventual_event_store_drop('event_store_2001_01')");
         }
+    }
+
+    /**
+     * Every role's grants, table by table and privilege by privilege, and its memberships, are exactly those README
+     * "Security" lists: a grant added or lost in a migration fails here until the README says so too.
+     */
+    @Test
+    void everyRolesGrantsAreExactlyThoseTheReadmeLists() throws Exception {
+        StringBuilder actual = new StringBuilder();
+        try (Connection owner = DriverManager.getConnection(url, "postgres", "postgres");
+                Statement sql = owner.createStatement();
+                ResultSet roles = sql.executeQuery("""
+                        select r.rolname,
+                               coalesce((select string_agg('`' || m.rolname || '`', ', ' order by m.rolname)
+                                         from pg_auth_members a join pg_roles m on m.oid = a.roleid where a.member = r.oid), '') as member_of,
+                               coalesce((select string_agg('`' || table_name || '` ' || privileges, ', ' order by table_name)
+                                         from (select table_name, string_agg(case privilege_type when 'SELECT' then 'S'
+                                                   when 'INSERT' then 'I' when 'UPDATE' then 'U' when 'DELETE' then 'D'
+                                                   else ' ' || privilege_type || ' ' end, '' order by
+                                                   position(left(privilege_type, 1) in 'SIUD'), privilege_type) as privileges
+                                               from information_schema.role_table_grants
+                                               where grantee = r.rolname and table_schema = 'public' group by table_name) t), '')
+                                   as tables
+                        from pg_roles r where r.rolname like 'eventual\\_%' and r.rolname <> 'eventual_local' order by 1""")) {
+            actual.append("| role | member of | tables: S select, I insert, U update, D delete |\n|---|---|---|\n");
+            while (roles.next()) {
+                actual.append("| `").append(roles.getString(1)).append("` | ").append(roles.getString(2)).append(" | ")
+                        .append(roles.getString(3)).append(" |\n");
+            }
+        }
+        String readme = Files.readString(Path.of("README.md"));
+        String start = "<!-- database grants: checked by DatabaseRolesTest -->\n";
+        int from = readme.indexOf(start);
+        int to = readme.indexOf("<!-- /database grants -->", from);
+        assertThat(from).as("README.md marks its table of grants with %s", start.strip()).isNotNegative();
+        assertThat(readme.substring(from + start.length(), to)).as("README.md's table of grants must be:%n%s", actual)
+                .isEqualTo(actual.toString());
     }
 
     @Test

@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
@@ -20,9 +18,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.amqp.AmqpMessage;
-import io.vertx.mutiny.sqlclient.Pool;
 
-/** A process started for one function consumes only that function's queues. */
+/** A process started for one function, with that function's accounts, consumes only that function's queues. */
 @QuarkusTest
 @TestProfile(FunctionIsolationTest.PaymentOnly.class)
 @QuarkusTestResource(EmbeddedInfrastructure.class)
@@ -31,16 +28,16 @@ class FunctionIsolationTest {
     public static class PaymentOnly implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("eventual.functions", "payment");
+            // As deployed: payment's own broker account and database role (migrations still run as the schema owner).
+            return Map.of("eventual.functions", "payment", "eventual.broker.username", "payment", "eventual.broker.password",
+                    "payment", "quarkus.datasource.username", "eventual_payment", "quarkus.datasource.password",
+                    "eventual_payment");
         }
     }
 
-    @Inject
-    Pool pool;
-
     @Test
     void aPaymentOnlyInstanceLeavesOtherFunctionsEventsInTheirQueues() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         String orderId = UUID.randomUUID().toString();
         String reserveId = publish("inventory.reserve", "{\"orderId\":\"%s\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}".formatted(orderId));
         publish("payment.process",

@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,20 +24,17 @@ import io.eventual.testing.Metrics;
 import io.eventual.testing.RawAmqp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Duplicates have no second effect, stale replies never move a saga backwards, retried requests place one order. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 class GuaranteesTest {
 
-    @Inject
-    Pool pool;
     Db db;
 
     @BeforeEach
     void connect() {
-        db = new Db(pool);
+        db = Db.owner();
     }
 
     @Test

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,20 +21,17 @@ import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** The four ways an order can end, each checked in the functions' own tables. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 class OrderFlowTest {
 
-    @Inject
-    Pool pool;
     Db db;
 
     @BeforeEach
     void connect() {
-        db = new Db(pool);
+        db = Db.owner();
     }
 
     @Test

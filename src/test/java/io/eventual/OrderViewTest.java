@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
@@ -23,15 +21,11 @@ import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** The order view follows the store, answers lists with filters and pages, and rebuilds to the same content. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 class OrderViewTest {
-
-    @Inject
-    Pool pool;
 
     @Test
     void theViewListsOrdersByStatusAndCustomerAndRebuildsToTheSameContent() {
@@ -63,7 +57,7 @@ class OrderViewTest {
         List<Object> live = list(Map.of("size", 500)).getList("items");
 
         // Damage the view first, so that a rebuild that did nothing cannot pass: one order wrong, one gone.
-        Db db = new Db(pool);
+        Db db = Db.owner();
         db.execute("update order_view set status = 'CANCELLED', total = 0, customer_id = 'mallory' where order_id = $1", completed.get(1));
         db.execute("delete from order_view where order_id = $1", declined);
         assertThat(list(Map.of("size", 500)).getList("items")).isNotEqualTo(live);
@@ -79,7 +73,7 @@ class OrderViewTest {
         awaitStatus(orderId, "COMPLETED");
         await().atMost(Duration.ofSeconds(10)).until(() -> list(Map.of("customerId", "olaf")).getList("items.orderId").contains(orderId));
         // What retention leaves of an order after 13 months: its saga and its events are gone, its view row remains.
-        Db db = new Db(pool);
+        Db db = Db.owner();
         db.execute("delete from saga where id = $1", orderId);
         db.execute("delete from event_store where stream_id = $1", orderId);
         db.execute("delete from event_stream where stream_id = $1", orderId);

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
@@ -19,7 +17,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** HIGH orders placed behind a backlog of NORMAL ones are taken first when the saga resumes. */
 @QuarkusTest
@@ -37,12 +34,9 @@ class PriorityTest {
 
     static final int CONCURRENCY = 2;
 
-    @Inject
-    Pool pool;
-
     @Test
     void highPriorityOrdersOvertakeTheBacklog() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         List<String> normal = new ArrayList<>();
         List<String> high = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -63,7 +57,7 @@ class PriorityTest {
                 (Object) all.toArray(new String[0])) == all.size());
         // The broker hands the HIGH ones over first; with CONCURRENCY handled at once, they are all among the first
         // 3 + CONCURRENCY sagas started (without priorities they would be the last three of 23).
-        List<String> started = pool.preparedQuery("select id from saga where id = any($1) order by created_at, id")
+        List<String> started = Db.owner().pool().preparedQuery("select id from saga where id = any($1) order by created_at, id")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of((Object) all.toArray(new String[0])))
                 .await().atMost(Duration.ofSeconds(5)).stream().map(row -> row.getString("id")).toList();
         assertThat(started.subList(0, high.size() + CONCURRENCY)).containsAll(high);

@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
@@ -19,15 +17,11 @@ import io.eventual.testing.EmbeddedInfrastructure;
 import io.eventual.testing.RawAmqp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Orders that do not come through POST /orders: any AMQP 1.0 client, and the CloudEvents HTTP binding. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 class PublishingTest {
-
-    @Inject
-    Pool pool;
 
     static String orderPlaced(String orderId) {
         return """
@@ -53,7 +47,7 @@ class PublishingTest {
 
     @Test
     void aMessageThatIsNotACloudEventBecomesADeadLetterWithItsReason() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         String marker = UUID.randomUUID().toString();
         try (RawAmqp amqp = new RawAmqp()) {
             amqp.send("order.placed", Map.of("note", marker), "application/json", "{\"truncated\": ");

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
@@ -24,7 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Every saga ends, even when a participant never answers. Here no payment or shipping function runs: the test
@@ -46,12 +43,9 @@ class StepTimeoutTest {
         }
     }
 
-    @Inject
-    Pool pool;
-
     @Test
     void aSilentStepIsCompensatedAndTheOrderCancelled() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         int before = db.integer("select available from inventory_stock where sku = 'SKU-1'");
         String orderId = place(order("gina", "DE", item("SKU-1", 4, "1.00")));
         awaitStatus(orderId, "PENDING_PAYMENT");
@@ -88,7 +82,7 @@ class StepTimeoutTest {
 
     @Test
     void aSagaThatCannotBeExpiredHoldsBackNoOtherTimeout() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         // A saga whose history is not JSON: expiring it fails, every time.
         String corrupt = "corrupt-" + UUID.randomUUID();
         db.execute("insert into saga (id, saga, status, step, data, correlation_id, history, created_at, updated_at, version, "

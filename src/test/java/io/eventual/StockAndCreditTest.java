@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import io.eventual.testing.Db;
@@ -25,7 +23,6 @@ import io.eventual.testing.RawAmqp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Stock and credit are administered with catalogued events — from the admin API and, for stock, from a warehouse over
@@ -34,9 +31,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 @QuarkusTest
 @QuarkusTestResource(EmbeddedInfrastructure.class)
 class StockAndCreditTest {
-
-    @Inject
-    Pool pool;
 
     @Test
     void aRestockIsAppliedOnceAndRecordedAsTheSkusEvent() {
@@ -53,7 +47,7 @@ class StockAndCreditTest {
                     "cloudEvents:source", "/eventual/admin", "cloudEvents:type", "inventory.restock"), "application/json",
                     "{\"sku\":\"%s\",\"quantity\":5,\"reason\":\"delivery 1\"}".formatted(sku));
         }
-        Db db = new Db(pool);
+        Db db = Db.owner();
         await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.scrape().since(before, "eventual_events_duplicates_total",
                 Map.of("function", "inventory", "type", "inventory.restock")) == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count(

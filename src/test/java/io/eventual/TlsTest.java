@@ -41,9 +41,14 @@ class TlsTest {
     void anOrderCompletesOverVerifiedTlsToBrokerAndDatabase() throws Exception {
         awaitStatus(place(order("tess", "DE", item("SKU-1", 1, "2.00"))), "COMPLETED");
 
+        // The application's own connections (its pool logs in as the functions' role), not just this test's.
         try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
-                ResultSet ssl = db.createStatement().executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
-            assertThat(ssl.next() && ssl.getBoolean(1)).as("this connection is encrypted").isTrue();
+                ResultSet ssl = db.createStatement().executeQuery("""
+                        select count(*), count(*) filter (where s.ssl) from pg_stat_activity a join pg_stat_ssl s using (pid)
+                        where a.usename = 'eventual_local' and a.backend_type = 'client backend'""")) {
+            assertThat(ssl.next()).isTrue();
+            assertThat(ssl.getLong(1)).as("the application's connections").isPositive();
+            assertThat(ssl.getLong(2)).as("of which encrypted").isEqualTo(ssl.getLong(1));
         }
     }
 

@@ -69,6 +69,11 @@ public final class LocalInfrastructure implements AutoCloseable {
     /** The database role of each function process (as deployed: the trigger's process also runs the store). */
     public static final java.util.List<String> DATABASE_ROLES = java.util.List.of("eventual_trigger", "eventual_store",
             "eventual_saga", "eventual_payment", "eventual_inventory", "eventual_shipping");
+    /**
+     * The role of a process that runs every function (dev mode, the tests): a member of each function's role and
+     * nothing more, so that a grant a function lacks fails here as it would deployed. Only migrations run as the owner.
+     */
+    public static final String ALL_FUNCTIONS_ROLE = "eventual_local";
 
     private final Path directory;
     /** Chosen at random (requested as 0): a port taken meanwhile by someone else is replaced by another. */
@@ -116,8 +121,10 @@ public final class LocalInfrastructure implements AutoCloseable {
         // The console's broker figures and pausing at the broker: the operator's account.
         config.put("eventual.management.username", BrokerAccess.OPERATOR);
         config.put("eventual.management.password", BrokerAccess.OPERATOR);
-        config.put("quarkus.datasource.username", "postgres");
-        config.put("quarkus.datasource.password", "postgres");
+        config.put("quarkus.datasource.username", ALL_FUNCTIONS_ROLE);
+        config.put("quarkus.datasource.password", ALL_FUNCTIONS_ROLE);
+        config.put("quarkus.flyway.username", "postgres");
+        config.put("quarkus.flyway.password", "postgres");
         config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/" + DATABASE);
         config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + postgresPort + "/" + DATABASE);
         return config;
@@ -280,15 +287,22 @@ public final class LocalInfrastructure implements AutoCloseable {
             // The functions' database roles, able to log in (the migration grants them their tables; see README
             // "Security"); the dev password of each is its name.
             for (String role : DATABASE_ROLES) {
-                try (ResultSet exists = statement.executeQuery("select 1 from pg_roles where rolname = '" + role + "'")) {
-                    statement.execute((exists.next() ? "alter" : "create") + " role " + role + " login password '" + role + "'");
-                }
+                login(statement, role);
             }
+            login(statement, ALL_FUNCTIONS_ROLE);
+            statement.execute("grant " + String.join(", ", DATABASE_ROLES) + " to " + ALL_FUNCTIONS_ROLE);
             try (ResultSet exists = statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
                 if (!exists.next()) {
                     statement.execute("create database " + DATABASE);
                 }
             }
+        }
+    }
+
+    /** Creates {@code role} able to log in with the password of its name, or gives it that password. */
+    private static void login(Statement statement, String role) throws java.sql.SQLException {
+        try (ResultSet exists = statement.executeQuery("select 1 from pg_roles where rolname = '" + role + "'")) {
+            statement.execute((exists.next() ? "alter" : "create") + " role " + role + " login password '" + role + "'");
         }
     }
 

@@ -23,7 +23,6 @@ import io.eventual.testing.Metrics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The relay when something goes wrong with one row: a commit it never heard of, a row the broker refuses, a row a
@@ -35,9 +34,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 class OutboxFailuresTest {
 
     @Inject
-    Pool pool;
-
-    @Inject
     OutboxRelay relay;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
@@ -45,7 +41,7 @@ class OutboxFailuresTest {
 
     @Test
     void aRowWhoseCommitTheProcessNeverHeardOfIsPublishedWhileItLives() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         // As if the COMMIT's answer had been lost: the row is in the table, owned by this live process, not in memory.
         String eventId = row(db, relay.owner(), "payment.process", null, charge(UUID.randomUUID().toString()), Map.of(),
                 "1 minute");
@@ -55,7 +51,7 @@ class OutboxFailuresTest {
 
     @Test
     void aRowTheBrokerRefusesIsParkedAndTheRowsAfterItArePublished() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         // This process's account may not send to the broker's DLQ (the operator's alone); an invalid priority is no
         // reason not to deliver (its consumer refuses it, saying why); the charge after both must go out all the same.
         String refused = row(db, relay.owner(), "payment.process", "DLQ", charge(UUID.randomUUID().toString()), Map.of(), "0 seconds");
@@ -99,7 +95,7 @@ class OutboxFailuresTest {
 
         // A row without an owner (only the schema owner can write one) is nobody's to publish; a sweep leaves it, and
         // a row this process writes after it is published.
-        Db db = new Db(pool);
+        Db db = Db.owner();
         String orphan = row(db, null, "payment.process", null, charge(UUID.randomUUID().toString()), Map.of(), "1 minute");
         relay.renewLease(true);
         String sentinel = row(db, relay.owner(), "payment.process", null, charge(UUID.randomUUID().toString()), Map.of(), "0 seconds");
@@ -112,7 +108,7 @@ class OutboxFailuresTest {
 
     @Test
     void aTakeOverOfManyRowsReadsEachRowOnce() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         String dead = "inventory,payment,saga,shipping,store@dead-" + UUID.randomUUID();
         String sku = "TAKEOVER-" + UUID.randomUUID().toString().substring(0, 8);
         int rows = 1000;

@@ -17,7 +17,6 @@ import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Each process publishes only its own outbox rows; the rows of a process whose lease ran out (it died) are taken over
@@ -33,14 +32,11 @@ class OutboxTakeoverTest {
     private static final String PEERS = "inventory,payment,saga,shipping,store@";
 
     @Inject
-    Pool pool;
-
-    @Inject
     OutboxRelay relay;
 
     @Test
     void theEventsOfAProcessWhoseLeaseRanOutArePublishedByAnother() {
-        Db db = new Db(pool);
+        Db db = Db.owner();
         String alive = lease(db, PEERS + "alive-" + UUID.randomUUID(), "1 hour");
         String orderId = UUID.randomUUID().toString();
         String eventId = unpublishedCharge(db, alive, orderId);
