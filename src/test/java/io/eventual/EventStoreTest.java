@@ -27,6 +27,7 @@ import io.eventual.store.NewEvent;
 import io.eventual.store.StoredEvent;
 import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
+import io.eventual.testing.Metrics;
 import io.eventual.testing.RawAmqp;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -131,6 +132,25 @@ class EventStoreTest {
 
         assertThat(page1).extracting(StoredEvent::version).containsExactly(1, 2);
         assertThat(page2).extracting(StoredEvent::version).containsExactly(3, 4);
+    }
+
+    @Test
+    void aRedeliveredEventIsRecordedOnce() {
+        // An outcome nobody in eventual consumes: only the store takes it, twice, as a redelivery would bring it.
+        String orderId = UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
+        Metrics before = Metrics.scrape();
+        try (RawAmqp amqp = new RawAmqp()) {
+            for (int i = 0; i < 2; i++) {
+                amqp.send("order.completed", Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", eventId,
+                        "cloudEvents:source", "/eventual/saga", "cloudEvents:type", "order.completed", "cloudEvents:subject",
+                        orderId), "application/json", "{\"orderId\":\"%s\",\"customerId\":\"c\",\"total\":{\"amount\":\"1.00\",\"currency\":\"EUR\"}}"
+                        .formatted(orderId));
+            }
+        }
+        await().atMost(WAIT).until(() -> Metrics.scrape().since(before, "eventual_events_duplicates_total",
+                Map.of("function", "store", "type", "order.completed")) == 1);
+        assertThat(Db.owner().count("select count(*) from event_store where event_id = $1", eventId)).isEqualTo(1);
     }
 
     @Test

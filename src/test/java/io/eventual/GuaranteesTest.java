@@ -82,6 +82,40 @@ class GuaranteesTest {
     }
 
     @Test
+    void aHandlerThatKeepsFailingIsRetriedThenParkedWithItsAttempts() throws Exception {
+        String orderId = UUID.randomUUID().toString();
+        // The payment table refuses this order's charge, every time (not an outage: nothing to wait out).
+        try (var refused = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "postgres").createStatement()) {
+            refused.execute("""
+                    create function refuse_charge() returns trigger language plpgsql as $$
+                    begin if new.order_id = '%s' then raise exception 'charge refused by GuaranteesTest'; end if; return new; end $$;
+                    create trigger refuse_charge before insert on payment for each row execute function refuse_charge()"""
+                    .formatted(orderId));
+        }
+        try {
+            Metrics before = Metrics.scrape();
+            String charge = publish("payment.process",
+                    "{\"orderId\":\"%s\",\"customerId\":\"lea\",\"amount\":{\"amount\":\"1.00\",\"currency\":\"EUR\"}}"
+                            .formatted(orderId));
+            await().atMost(Duration.ofSeconds(15)).until(() -> db.count("select count(*) from dead_letter where event_id = $1", charge) == 1);
+            assertThat(db.integer("select attempts from dead_letter where event_id = $1", charge)).as("eventual.retry.attempts").isEqualTo(5);
+            assertThat(db.text("select reason from dead_letter where event_id = $1", charge)).contains("charge refused by GuaranteesTest");
+            Metrics after = Metrics.scrape();
+            assertThat(after.since(before, "eventual_events_retried_total", Map.of("function", "payment", "type", "payment.process")))
+                    .as("attempts after the first").isEqualTo(4);
+            assertThat(after.since(before, "eventual_events_dead_lettered_total", Map.of("function", "payment", "why", "exhausted")))
+                    .isEqualTo(1);
+        } finally {
+            try (var owner = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "postgres").createStatement()) {
+                owner.execute("drop trigger refuse_charge on payment; drop function refuse_charge()");
+            }
+        }
+    }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @Test
     void aRepeatedReservationIsAnsweredFromTheFirstAndAReleaseBeforeItVoidsIt() {
         String sku = "G-" + UUID.randomUUID();
         db.execute("insert into inventory_stock (sku, available, reserved, version) values ($1, 5, 0, 0)", sku);

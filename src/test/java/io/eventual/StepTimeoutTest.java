@@ -37,6 +37,7 @@ class StepTimeoutTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("eventual.functions", "saga,inventory",
                     "eventual.saga.timeouts.payment", "3s",
+                    "eventual.saga.timeouts.inventory", "2s",
                     "eventual.saga.timeouts.shipping", "1s",
                     "eventual.saga.compensation-timeout", "1s",
                     "eventual.saga.timeout-check-interval", "100ms");
@@ -78,6 +79,30 @@ class StepTimeoutTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> history(orderId).contains("payment.refund"));
         assertThat(awaitStatus(orderId, "CANCELLED").getList("history.type", String.class))
                 .containsSubsequence("payment.timeout", "order.cancelled", "payment.processed", "payment.refund");
+    }
+
+    @Test
+    void aReservationThatArrivesAfterItsTimeoutIsReleased() {
+        Db db = Db.owner();
+        int before = db.integer("select available from inventory_stock where sku = 'SKU-3'");
+        String orderId = place(order("jill", "DE", item("SKU-3", 2, "1.00")));
+        awaitStatus(orderId, "PENDING_PAYMENT");
+        admin().post("/admin/functions/inventory/pause").then().statusCode(204);
+        try {
+            publish("payment.processed", paid(orderId));
+            assertThat(awaitStatus(orderId, "COMPENSATING").getString("reason")).isEqualTo("inventory timed out after 2s");
+        } finally {
+            admin().post("/admin/functions/inventory/resume").then().statusCode(204);
+        }
+        // Inventory reserves late; the saga, which gave up on that step, has it released.
+        await().atMost(Duration.ofSeconds(15)).until(() -> history(orderId).contains("inventory.released"));
+        assertThat(history(orderId)).containsSubsequence("inventory.timeout", "inventory.reserved", "inventory.release",
+                "inventory.released");
+        assertThat(db.integer("select available from inventory_stock where sku = 'SKU-3'")).isEqualTo(before);
+    }
+
+    private static io.restassured.specification.RequestSpecification admin() {
+        return io.restassured.RestAssured.given().auth().preemptive().basic("admin", "admin");
     }
 
     @Test

@@ -240,23 +240,31 @@ class FaultInjectionIT {
     /**
      * Two instances of every function, each handling many messages at once, under concurrent load: every order ends
      * with its effects exactly once, each order's events are recorded in saga order (a cause before its effect) by two
-     * competing store instances, and both instances of a function do work.
+     * competing store instances, and both instances of a function do work. The second saga, payment and inventory
+     * instances join while the first hundred orders are in flight: the broker moves message groups (orders) to them,
+     * with dispatch paused during the move, and no order's events overtake each other.
      */
     @Test
     @Order(10)
     void everyFunctionTwiceUnderConcurrentLoad() throws Exception {
-        List<AppProcess> more = List.of(
-                new AppProcess("saga-2", AppProcess.freePort(), saga.config(), AppProcess.TEST_JVM, directory),
-                new AppProcess("payment-2", AppProcess.freePort(), payment.config(), AppProcess.TEST_JVM, directory),
-                new AppProcess("inventory-shipping-2", AppProcess.freePort(), work.config(), AppProcess.TEST_JVM, directory),
+        List<AppProcess> stores = List.of(
                 new AppProcess("store-1", AppProcess.freePort(), AppProcess.running(saga.config(), "store"),
                         AppProcess.TEST_JVM, directory),
                 new AppProcess("store-2", AppProcess.freePort(), AppProcess.running(saga.config(), "store"),
                         AppProcess.TEST_JVM, directory));
-        more.forEach(AppProcess::start);
+        List<AppProcess> joining = List.of(
+                new AppProcess("saga-2", AppProcess.freePort(), saga.config(), AppProcess.TEST_JVM, directory),
+                new AppProcess("payment-2", AppProcess.freePort(), payment.config(), AppProcess.TEST_JVM, directory),
+                new AppProcess("inventory-shipping-2", AppProcess.freePort(), work.config(), AppProcess.TEST_JVM, directory));
+        List<AppProcess> more = new ArrayList<>(joining);
+        more.addAll(stores);
+        stores.forEach(AppProcess::start);
         try {
-            more.forEach(AppProcess::awaitReady);
-            List<String> orders = batches.placeConcurrently("twice", 200, 16);
+            stores.forEach(AppProcess::awaitReady);
+            List<String> orders = new ArrayList<>(batches.placeConcurrently("twice", 100, 16));
+            joining.forEach(AppProcess::start);
+            joining.forEach(AppProcess::awaitReady);
+            orders.addAll(batches.placeConcurrently("twice-joined", 100, 16));
             batches.assertInvariants("every function twice, 16 clients at once", orders, expectedPoison);
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(batches.list("""
@@ -270,9 +278,9 @@ class FaultInjectionIT {
                     where e.stream_id = any(?) and c.version >= e.version""", orders))
                     .as("events recorded before the event that caused them").isEmpty();
             for (String function : List.of("saga", "payment", "inventory", "store")) {
-                List<AppProcess> instances = function.equals("saga") ? List.of(saga, more.get(0))
-                        : function.equals("payment") ? List.of(payment, more.get(1))
-                        : function.equals("inventory") ? List.of(work, more.get(2)) : List.of(more.get(3), more.get(4));
+                List<AppProcess> instances = function.equals("saga") ? List.of(saga, joining.get(0))
+                        : function.equals("payment") ? List.of(payment, joining.get(1))
+                        : function.equals("inventory") ? List.of(work, joining.get(2)) : stores;
                 for (AppProcess instance : instances) {
                     assertThat(applied(instance, function)).as("events %s applied by %s", function, instance.name).isPositive();
                 }
@@ -280,6 +288,33 @@ class FaultInjectionIT {
         } finally {
             more.forEach(AppProcess::stop);
         }
+    }
+
+    /**
+     * Step deadlines live on the saga rows: a saga process killed while orders wait for a payment that does not come,
+     * and started again, still gives up on each of them in time; the late charges are refunded.
+     */
+    @Test
+    @Order(11)
+    void deadlinesSurviveASagaKilledWhileTheyAreDue() {
+        payment.kill();
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            orders.add(batches.place("restart-deadlines-" + i, batches.order("restart-deadlines", i)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> batches.count(
+                "select count(*) from saga where id = any(?) and status = 'PENDING_PAYMENT' and deadline is not null", orders) == 10);
+        saga.kill();
+        saga.start();
+        saga.awaitReady();
+        batches.awaitTerminal(orders);
+        assertThat(batches.list("select distinct reason from saga where id = any(?)", orders))
+                .containsExactly("payment timed out after 10s");
+        payment.start();
+        payment.awaitReady();
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches.count("select count(*) from payment where order_id = any(?) "
+                + "and status in ('REFUNDED', 'DECLINED')", orders) == orders.size());
+        batches.assertInvariants("saga killed while deadlines were due", orders, expectedPoison);
     }
 
     /** What {@code process} counted as applied (or recorded) for {@code function}, from its Prometheus scrape. */
