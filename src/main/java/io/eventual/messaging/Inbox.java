@@ -68,7 +68,7 @@ public class Inbox {
             ConsumerMetrics.Meters meters) {
         Event event;
         try {
-            event = decode(delivery);
+            event = decode(codec, delivery);
         } catch (InvalidEventException e) {
             return park(consumer, delivery, type, span, "invalid", "invalid event: " + e.getMessage(), 1);
         }
@@ -138,7 +138,8 @@ public class Inbox {
         }
     }
 
-    private Event decode(Delivery delivery) {
+    /** A delivery as an event of the catalogue, or {@link InvalidEventException} saying what is wrong with it. */
+    static Event decode(EventCodec codec, Delivery delivery) {
         if (delivery.contentType() != null && delivery.contentType().startsWith(EventCodec.STRUCTURED_JSON)) {
             return codec.fromStructured(delivery.body());
         }
