@@ -72,6 +72,7 @@ public final class LocalInfrastructure implements AutoCloseable {
     /**
      * The role of a process that runs every function (dev mode, the tests): a member of each function's role and
      * nothing more, so that a grant a function lacks fails here as it would deployed. Only migrations run as the owner.
+     * It bypasses the outbox's row-level security, whose policies know one function per process (V18).
      */
     public static final String ALL_FUNCTIONS_ROLE = "eventual_local";
 
@@ -290,6 +291,7 @@ public final class LocalInfrastructure implements AutoCloseable {
                 login(statement, role);
             }
             login(statement, ALL_FUNCTIONS_ROLE);
+            statement.execute("alter role " + ALL_FUNCTIONS_ROLE + " bypassrls");
             statement.execute("grant " + String.join(", ", DATABASE_ROLES) + " to " + ALL_FUNCTIONS_ROLE);
             try (ResultSet exists = statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
                 if (!exists.next()) {
