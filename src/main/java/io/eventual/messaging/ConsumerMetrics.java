@@ -44,8 +44,11 @@ public class ConsumerMetrics {
         });
     }
 
-    /** {@code why}: invalid (not a valid CloudEvent of the catalogue), rejected (by the handler), exhausted (retries). */
-    public void deadLettered(String function, String type, String why) {
+    /**
+     * {@code why}: invalid (not a valid CloudEvent of the catalogue), rejected (by the handler, or by the broker for an
+     * outbox row), exhausted (retries).
+     */
+    void deadLettered(String function, String type, String why) {
         deadLetters(function, known(type), why).increment();
     }
 

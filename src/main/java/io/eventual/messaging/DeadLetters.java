@@ -63,16 +63,22 @@ public class DeadLetters {
     private final Pool pool;
     private final OutboxRelay relay;
     private final MessagingConfig.Retry retry;
+    private final ConsumerMetrics metrics;
 
-    DeadLetters(Pool pool, OutboxRelay relay, MessagingConfig config) {
+    DeadLetters(Pool pool, OutboxRelay relay, MessagingConfig config, ConsumerMetrics metrics) {
         this.pool = pool;
         this.relay = relay;
         this.retry = config.retry();
+        this.metrics = metrics;
     }
 
-    /** Parks {@code delivery}; an outage is waited out, any other failure ends as {@link NotParked}. */
-    public Uni<Void> park(String consumer, Delivery delivery, String reason, int attempts) {
+    /**
+     * Parks {@code delivery}, counted by {@code why} (see {@link ConsumerMetrics#deadLettered}); an outage is waited
+     * out, any other failure ends as {@link NotParked}.
+     */
+    public Uni<Void> park(String consumer, Delivery delivery, String why, String reason, int attempts) {
         Map<String, String> a = delivery.attributes();
+        metrics.deadLettered(consumer, a.get("type"), why);
         LOG.warnf("dead letter from %s (event %s, type %s) after %d attempt(s): %s", delivery.queue(),
                 Storable.text(a.get("id"), Storable.SHORT), Storable.text(a.get("type"), Storable.SHORT), attempts,
                 Storable.text(reason, Storable.LONG));

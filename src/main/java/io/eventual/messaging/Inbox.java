@@ -57,20 +57,20 @@ public class Inbox {
             MDC.put("traceId", span.getSpanContext().getTraceId());
         }
         Timer.Sample timer = metrics.start();
-        return handle(consumer, handler, delivery, type, span, meters)
+        return handle(consumer, handler, delivery, span, meters)
                 .onTermination().invoke((ignored, error, cancelled) -> {
                     timer.stop(meters.duration());
                     span.end();
                 });
     }
 
-    private Uni<Void> handle(String consumer, EventHandler handler, Delivery delivery, String type, Span span,
+    private Uni<Void> handle(String consumer, EventHandler handler, Delivery delivery, Span span,
             ConsumerMetrics.Meters meters) {
         Event event;
         try {
             event = decode(codec, delivery);
         } catch (InvalidEventException e) {
-            return park(consumer, delivery, type, span, "invalid", "invalid event: " + e.getMessage(), 1);
+            return park(consumer, delivery, span, "invalid", "invalid event: " + e.getMessage(), 1);
         }
         put("orderId", event.subject());
         put("correlationId", event.correlationId());
@@ -112,15 +112,13 @@ public class Inbox {
                     }
                 })
                 .onFailure().recoverWithUni(error -> error instanceof RejectedEventException
-                        ? park(consumer, delivery, type, span, "rejected", "rejected: " + error.getMessage(), 1)
-                        : park(consumer, delivery, type, span, "exhausted", describe(error), retry.attempts()));
+                        ? park(consumer, delivery, span, "rejected", "rejected: " + error.getMessage(), 1)
+                        : park(consumer, delivery, span, "exhausted", describe(error), retry.attempts()));
     }
 
-    private Uni<Void> park(String consumer, Delivery delivery, String type, Span span, String why, String reason,
-            int attempts) {
-        metrics.deadLettered(consumer, type, why);
+    private Uni<Void> park(String consumer, Delivery delivery, Span span, String why, String reason, int attempts) {
         span.setStatus(StatusCode.ERROR, reason);
-        return deadLetters.park(consumer, delivery, reason, attempts);
+        return deadLetters.park(consumer, delivery, why, reason, attempts);
     }
 
     /** Every log line written while handling this delivery (on its own Vert.x context) carries these. */

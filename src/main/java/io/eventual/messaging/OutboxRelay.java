@@ -263,7 +263,7 @@ public class OutboxRelay {
         Delivery delivery = new Delivery(row.address(), row.address(), row.attributes(), List.of(),
                 row.attributes().getOrDefault("datacontenttype", "application/json"),
                 row.data().getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
-        return deadLetters.park(CONSUMER, delivery, refused.getMessage(), 1);
+        return deadLetters.park(CONSUMER, delivery, "rejected", refused.getMessage(), 1);
     }
 
     /**

@@ -121,8 +121,7 @@ public class Recorder implements EventFunction {
         Optional<String> data = Storable.utf8(delivery.body());
         String problem = unrecordable(a, data);
         if (problem != null) {
-            metrics.deadLettered(name(), Storable.text(a.get("type"), Storable.SHORT), "invalid");
-            return deadLetters.park(name(), delivery, problem, 1);
+            return deadLetters.park(name(), delivery, "invalid", problem, 1);
         }
         NewEvent event = new NewEvent(a.get("id"), a.get("type"), number(a.get("schemaversion"), 1), a.get("source"),
                 time(a.get("time")), a.getOrDefault("correlationid", a.get("id")), a.get("causationid"), data.get());
@@ -139,10 +138,8 @@ public class Recorder implements EventFunction {
                 .eventually(() -> timer.stop(meters.duration()))
                 .replaceWithVoid()
                 // Outages are waited out in the write: what fails here fails alone (see flush), and for good.
-                .onFailure().recoverWithUni(error -> {
-                    metrics.deadLettered(name(), event.type(), "exhausted");
-                    return deadLetters.park(name(), delivery, "not recorded: " + error.getMessage(), 1);
-                });
+                .onFailure().recoverWithUni(error -> deadLetters.park(name(), delivery, "exhausted",
+                        "not recorded: " + error.getMessage(), 1));
     }
 
     /** Why the store cannot record this message, or null: it keeps CloudEvents, and their data as text. */

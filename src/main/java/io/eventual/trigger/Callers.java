@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.eventual.event.EventType;
 import io.eventual.messaging.MessagingConfig;
 
 /**
@@ -53,10 +54,26 @@ public class Callers {
 
     private final AdminConfig admin;
     private final List<String> producerTokens;
+    private final boolean anonymousOrders;
 
     Callers(AdminConfig admin, MessagingConfig messaging) {
         this.admin = admin;
         this.producerTokens = messaging.producers().tokens().orElse(List.of());
+        this.anonymousOrders = messaging.producers().anonymousOrders();
+    }
+
+    /**
+     * That the caller may publish {@code type} over HTTP: anyone may place an order (unless
+     * {@code eventual.producers.anonymous-orders} is off), the other types need a producer token or the admin's
+     * credentials; {@link Refused} otherwise.
+     */
+    public void requirePublisher(String authorization, EventType type) {
+        boolean anonymous = type == EventType.ORDER_PLACED && anonymousOrders;
+        if (of(authorization) == Caller.ANONYMOUS && !anonymous) {
+            throw Refused.unauthorized(PRODUCER_CHALLENGE, "publishing " + type + " needs a producer token "
+                    + "(eventual.producers.tokens) or the admin's credentials"
+                    + (type == EventType.ORDER_PLACED ? " (eventual.producers.anonymous-orders is off)" : ""));
+        }
     }
 
     public Caller of(String authorization) {

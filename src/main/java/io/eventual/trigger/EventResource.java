@@ -53,14 +53,12 @@ public class EventResource {
     private final Publisher publisher;
     private final Callers callers;
     private final Set<String> publishable;
-    private final boolean anonymousOrders;
 
     EventResource(EventCodec codec, Publisher publisher, Callers callers, MessagingConfig config) {
         this.codec = codec;
         this.publisher = publisher;
         this.callers = callers;
         this.publishable = new TreeSet<>(config.producers().types());
-        this.anonymousOrders = config.producers().anonymousOrders();
     }
 
     @Operation(summary = "Publish a CloudEvent", description = "An event of a type outside services may publish (order.placed; others are refused with 403), in the CloudEvents HTTP binding: binary mode (ce-* headers, data as the body) or structured mode (application/cloudevents+json).")
@@ -81,7 +79,8 @@ public class EventResource {
             + "application/cloudevents+json.", content = { @Content(mediaType = MediaType.APPLICATION_JSON),
                     @Content(mediaType = EventCodec.STRUCTURED_JSON) })
             byte[] body) {
-        Callers.Caller caller = callers.of(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        callers.of(authorization); // wrong credentials are refused before the event is even read
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
         Event event = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(EventCodec.STRUCTURED_JSON)
                 ? codec.fromStructured(body)
@@ -90,12 +89,9 @@ public class EventResource {
             throw new NotPublishable(event.type() + " is eventual's own event; outside services may publish "
                     + String.join(", ", publishable));
         }
-        boolean order = event.type() == EventType.ORDER_PLACED;
-        if (caller == Callers.Caller.ANONYMOUS && !(order && anonymousOrders)) {
-            throw Callers.Refused.unauthorized(Callers.PRODUCER_CHALLENGE, "publishing " + event.type() + " needs a producer token (eventual.producers.tokens) "
-                    + "or the admin's credentials");
-        }
-        return (order ? publisher.publishNewOrder(event) : publisher.publish(event)).map(published -> Response.accepted(
+        callers.requirePublisher(authorization, event.type());
+        return (event.type() == EventType.ORDER_PLACED ? publisher.publishNewOrder(event) : publisher.publish(event))
+                .map(published -> Response.accepted(
                 new Published(published.id(), published.type().typeName(), published.subject())).build());
     }
 

@@ -42,13 +42,13 @@ import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
+import io.eventual.event.EventType;
 import io.eventual.event.Identifier;
 import io.eventual.event.InvalidEventException;
 import io.eventual.event.Priority;
 import io.eventual.event.order.LineItem;
 import io.eventual.event.order.OrderPlaced;
 import io.eventual.event.order.OrderPlacedUpcasts;
-import io.eventual.messaging.MessagingConfig;
 import io.eventual.projection.OrderFold;
 import io.eventual.projection.OrderTimeline;
 import io.eventual.projection.OrderViews;
@@ -99,12 +99,10 @@ public class OrderResource {
     private final OrderTimeline timeline;
 
     private final Callers callers;
-    private final boolean anonymousOrders;
 
     OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga, OrderViews views, OrderTimeline timeline,
-            Callers callers, MessagingConfig config) {
+            Callers callers) {
         this.callers = callers;
-        this.anonymousOrders = config.producers().anonymousOrders();
         this.codec = codec;
         this.publisher = publisher;
         this.saga = saga;
@@ -150,10 +148,7 @@ public class OrderResource {
             @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PlaceOrder.class))) byte[] body) {
-        if (callers.of(authorization) == Callers.Caller.ANONYMOUS && !anonymousOrders) {
-            throw Callers.Refused.unauthorized(Callers.PRODUCER_CHALLENGE, "placing an order needs a producer token or the admin's credentials "
-                    + "(eventual.producers.anonymous-orders is off)");
-        }
+        callers.requirePublisher(authorization, EventType.ORDER_PLACED);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidEventException("Idempotency-Key", "must be 1 to 200 characters");
         }
