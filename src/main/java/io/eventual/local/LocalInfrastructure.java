@@ -243,7 +243,7 @@ public final class LocalInfrastructure implements AutoCloseable {
     }
 
     /** The dev and test accounts (README "Security"), each with the password of its name; anonymous logins are refused. */
-    private static SecurityConfiguration accounts() {
+    public static SecurityConfiguration accounts() {
         SecurityConfiguration accounts = new SecurityConfiguration();
         ACCOUNTS.forEach((user, roles) -> {
             accounts.addUser(user, user);

@@ -101,7 +101,9 @@ public class Broker {
     private final MessagingConfig.Broker config;
     private final List<Consumer> consumers = new CopyOnWriteArrayList<>();
     private final List<Runnable> onConnected = new CopyOnWriteArrayList<>();
-    private AmqpClient client;
+    private final BrokerEndpoints endpoints;
+    /** One client per endpoint (a client knows one host); connections go to {@link BrokerEndpoints#current()}. */
+    private final Map<BrokerEndpoints.Endpoint, AmqpClient> clients = new ConcurrentHashMap<>();
     private volatile AmqpConnection connection;
     private volatile AmqpSender sender;
     /** Sends waiting for the broker's answer: failed at once when the connection is lost, which never answers them. */
@@ -122,7 +124,8 @@ public class Broker {
         this.vertx = vertx;
         this.config = config.broker();
         this.concurrency = concurrency(config.consumer().concurrency().orElse(poolSize));
-        this.unreachable = new Outage(LOG, "connecting to the AMQP broker at " + this.config.host() + ":" + this.config.port());
+        this.endpoints = new BrokerEndpoints(this.config);
+        this.unreachable = new Outage(LOG, "connecting to the AMQP broker at " + endpoints);
     }
 
     /** Registers a consumer of {@code queue}; {@code handler} completes once the delivery may be settled. */
@@ -152,22 +155,24 @@ public class Broker {
     }
 
     public synchronized void start() {
-        if (client != null) {
+        if (!clients.isEmpty()) {
             return;
         }
-        AmqpClientOptions options = options(config)
-                .setContainerId("eventual-" + ProcessHandle.current().pid());
-        config.username().ifPresent(options::setUsername);
-        config.password().ifPresent(options::setPassword);
-        client = AmqpClient.create(vertx, options);
+        for (BrokerEndpoints.Endpoint endpoint : endpoints.all()) {
+            AmqpClientOptions options = options(config, endpoint)
+                    .setContainerId("eventual-" + ProcessHandle.current().pid());
+            config.username().ifPresent(options::setUsername);
+            config.password().ifPresent(options::setPassword);
+            clients.put(endpoint, AmqpClient.create(vertx, options));
+        }
         connect();
     }
 
-    /** Where the broker is and how to reach it (TLS included), without the account. */
-    static AmqpClientOptions options(MessagingConfig.Broker config) {
+    /** How to reach the broker at {@code endpoint} (TLS included), without the account. */
+    static AmqpClientOptions options(MessagingConfig.Broker config, BrokerEndpoints.Endpoint endpoint) {
         AmqpClientOptions options = new AmqpClientOptions()
-                .setHost(config.host())
-                .setPort(config.port())
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
                 .setConnectTimeout(5_000);
         if (config.tls().enabled()) {
             options.setSsl(true);
@@ -264,25 +269,27 @@ public class Broker {
         if (stopped) {
             return;
         }
-        client.connect().onSuccess(conn -> {
-            conn.exceptionHandler(error -> lost(conn, error));
-            conn.closeFuture().onComplete(closed -> lost(conn, null));
+        BrokerEndpoints.Endpoint endpoint = endpoints.current();
+        clients.get(endpoint).connect().onSuccess(conn -> {
+            conn.exceptionHandler(error -> lost(endpoint, conn, error));
+            conn.closeFuture().onComplete(closed -> lost(endpoint, conn, null));
             conn.createAnonymousSender().onSuccess(s -> {
                 connections.increment();
                 connection = conn;
                 sender = s;
                 unreachable.succeeded();
-                LOG.infof("connected to the AMQP broker at %s:%d", config.host(), config.port());
+                LOG.infof("connected to the AMQP broker at %s", endpoint);
                 consumers.forEach(consumer -> attach(conn, consumer));
                 onConnected.forEach(Runnable::run);
-            }).onFailure(error -> lost(conn, error));
+            }).onFailure(error -> lost(endpoint, conn, error));
         }).onFailure(error -> {
             unreachable.failed(error);
+            endpoints.failed(endpoint);
             retryLater();
         });
     }
 
-    private synchronized void lost(AmqpConnection conn, Throwable error) {
+    private synchronized void lost(BrokerEndpoints.Endpoint endpoint, AmqpConnection conn, Throwable error) {
         if (connection != conn && connection != null) {
             return;
         }
@@ -291,8 +298,10 @@ public class Broker {
             sender = null;
             IllegalStateException gone = new IllegalStateException("lost the connection to the broker");
             inFlight.forEach(send -> send.completeExceptionally(gone));
+            BrokerEndpoints.Endpoint next = endpoints.failed(endpoint);
             if (!stopped) {
-                LOG.warnf("lost the AMQP broker connection%s; reconnecting", error == null ? "" : " (" + error.getMessage() + ")");
+                LOG.warnf("lost the AMQP broker connection to %s%s; reconnecting to %s", endpoint,
+                        error == null ? "" : " (" + error.getMessage() + ")", next);
             }
             conn.close();
             retryLater();
@@ -401,9 +410,6 @@ public class Broker {
     @PreDestroy
     void stop() {
         stopped = true;
-        AmqpClient current = client;
-        if (current != null) {
-            current.close();
-        }
+        clients.values().forEach(AmqpClient::close);
     }
 }

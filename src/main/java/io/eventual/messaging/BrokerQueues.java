@@ -63,7 +63,9 @@ public class BrokerQueues {
     private final MessagingConfig config;
     private final Map<String, Promise<AmqpMessage>> replies = new ConcurrentHashMap<>();
     private volatile Future<Session> session;
+    private final BrokerEndpoints endpoints;
     private AmqpClient client;
+    private BrokerEndpoints.Endpoint clientEndpoint;
 
     private record Session(AmqpSender sender, String replyTo) {
     }
@@ -71,6 +73,7 @@ public class BrokerQueues {
     BrokerQueues(Vertx vertx, MessagingConfig config) {
         this.vertx = vertx;
         this.config = config;
+        this.endpoints = new BrokerEndpoints(config.broker());
     }
 
     public boolean configured() {
@@ -178,10 +181,18 @@ public class BrokerQueues {
 
     private synchronized Future<Session> session() {
         if (session == null || session.failed()) {
-            AmqpClientOptions options = Broker.options(config.broker());
-            config.management().username().ifPresent(options::setUsername);
-            config.management().password().ifPresent(options::setPassword);
-            if (client == null) {
+            if (session != null) {
+                endpoints.failed(clientEndpoint);
+            }
+            // The broker of the pair that is live now: a failed session moves on to the next.
+            if (client == null || !clientEndpoint.equals(endpoints.current())) {
+                if (client != null) {
+                    client.close();
+                }
+                clientEndpoint = endpoints.current();
+                AmqpClientOptions options = Broker.options(config.broker(), clientEndpoint);
+                config.management().username().ifPresent(options::setUsername);
+                config.management().password().ifPresent(options::setPassword);
                 client = AmqpClient.create(vertx, options);
             }
             session = client.connect().compose(connection -> {

@@ -102,6 +102,12 @@ public interface MessagingConfig {
         @WithDefault("5672")
         int port();
 
+        /**
+         * The other brokers of a pair ({@code host} or {@code host:port}, the port above when absent), tried in turn
+         * after {@code host} whenever a connection fails or is lost: the backup that has taken over answers.
+         */
+        Optional<List<String>> failoverHosts();
+
         Optional<String> username();
 
         Optional<String> password();

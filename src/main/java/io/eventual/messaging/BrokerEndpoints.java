@@ -1,0 +1,67 @@
+package io.eventual.messaging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Where the broker is: {@code eventual.broker.host:port} (the live broker of a pair), then each of
+ * {@code eventual.broker.failover-hosts} (its backup). A connection that cannot be made or is lost moves on to the next,
+ * round the list: a backup accepts clients only once it has taken over, so the one that answers is the live one.
+ */
+final class BrokerEndpoints {
+
+    record Endpoint(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    private final List<Endpoint> endpoints;
+    private final AtomicInteger current = new AtomicInteger();
+
+    BrokerEndpoints(MessagingConfig.Broker config) {
+        List<Endpoint> all = new ArrayList<>();
+        all.add(new Endpoint(config.host(), config.port()));
+        config.failoverHosts().orElse(List.of()).forEach(entry -> all.add(parse(entry, config.port())));
+        this.endpoints = List.copyOf(all);
+    }
+
+    /** {@code host} or {@code host:port}; the port of {@code eventual.broker.port} when absent. */
+    static Endpoint parse(String entry, int defaultPort) {
+        String trimmed = entry.trim();
+        int colon = trimmed.lastIndexOf(':');
+        if (colon < 0) {
+            return new Endpoint(trimmed, defaultPort);
+        }
+        try {
+            return new Endpoint(trimmed.substring(0, colon), Integer.parseInt(trimmed.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("eventual.broker.failover-hosts: '" + entry + "' is not host or host:port");
+        }
+    }
+
+    Endpoint current() {
+        return endpoints.get(Math.floorMod(current.get(), endpoints.size()));
+    }
+
+    /** The next endpoint to try after {@code failed} did not answer or went away (once, however many noticed). */
+    Endpoint failed(Endpoint failed) {
+        int seen = current.get();
+        if (endpoints.get(Math.floorMod(seen, endpoints.size())).equals(failed)) {
+            current.compareAndSet(seen, seen + 1);
+        }
+        return current();
+    }
+
+    List<Endpoint> all() {
+        return endpoints;
+    }
+
+    @Override
+    public String toString() {
+        return endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(", "));
+    }
+}

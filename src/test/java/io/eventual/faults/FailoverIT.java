@@ -1,0 +1,182 @@
+package io.eventual.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.eventual.local.LocalInfrastructure;
+import io.eventual.testing.AppProcess;
+import io.eventual.testing.ScratchData;
+
+/**
+ * The broker pair as deployed (deploy/base/artemis: broker.xml, ha-primary.xml, ha-backup.xml, connectors.xml, each
+ * broker its own process, the lock in a real ZooKeeper), one process per function knowing both brokers, open-loop
+ * orders: the live broker killed with SIGKILL mid-load. Every order ends, nothing is charged or reserved twice, money
+ * and stock are conserved, no dead letters, and completions stop for no longer than the failover window.
+ */
+class FailoverIT {
+
+    static final int RATE = 12;
+    static final Duration LOAD = Duration.ofSeconds(60);
+    static final Duration KILL_AT = Duration.ofSeconds(30);
+    /** README "Broker pair": the lock's ZooKeeper session (8 s) lapses, the backup activates, clients reconnect. */
+    static final Duration LONGEST_GAP = Duration.ofSeconds(15);
+    static final Path DEPLOYED = Path.of("deploy/base/artemis");
+
+    static Path directory;
+    static ServerCnxnFactory zookeeper;
+    static LocalInfrastructure database;
+    static Broker primary;
+    static Broker backup;
+    static List<AppProcess> processes = List.of();
+    static Batches batches;
+
+    /** One broker of the pair: its process, AMQP port and log (its output, where it says READY and LIVE). */
+    record Broker(String role, Process process, int amqpPort, Path log) {
+        void awaitLine(String line, Duration within) {
+            await().atMost(within).until(() -> Files.readAllLines(log).contains(line));
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        directory = Files.createTempDirectory("eventual-failover");
+        int zookeeperPort = AppProcess.freePort();
+        ZooKeeperServer server = new ZooKeeperServer(directory.resolve("zookeeper").toFile(),
+                directory.resolve("zookeeper").toFile(), 1000);
+        zookeeper = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", zookeeperPort), 100);
+        zookeeper.startup(server);
+        database = LocalInfrastructure.start(directory.resolve("database"), 0, 0);
+
+        int[] amqp = { AppProcess.freePort(), AppProcess.freePort() };
+        int[] replication = { AppProcess.freePort(), AppProcess.freePort() };
+        primary = startBroker("primary", amqp[0], replication[0], replication[1], zookeeperPort);
+        primary.awaitLine("READY", Duration.ofSeconds(60));
+        backup = startBroker("backup", amqp[1], replication[1], replication[0], zookeeperPort);
+        backup.awaitLine("READY", Duration.ofSeconds(60));
+
+        Map<String, String> infrastructure = new LinkedHashMap<>(database.config());
+        infrastructure.put("eventual.broker.host", "127.0.0.1");
+        infrastructure.put("eventual.broker.port", Integer.toString(primary.amqpPort()));
+        infrastructure.put("eventual.broker.failover-hosts", "127.0.0.1:" + backup.amqpPort());
+        Map<String, String> config = Batches.config(infrastructure);
+        processes = AppProcess.startSplit(config, directory);
+        batches = new Batches(infrastructure.get("quarkus.datasource.jdbc.url"), processes.get(2).port);
+    }
+
+    /**
+     * Runs deploy/'s broker.xml as it is: what the StatefulSets put in the environment comes as system properties,
+     * and the directory it includes from holds the deployed role files beside acceptors on this test's ports.
+     */
+    static Broker startBroker(String role, int amqpPort, int replicationPort, int peerPort, int zookeeperPort) throws IOException {
+        Path home = Files.createDirectories(directory.resolve(role));
+        Path etc = Files.createDirectories(home.resolve("etc"));
+        for (String file : List.of("ha-primary.xml", "ha-backup.xml", "connectors.xml")) {
+            Files.copy(DEPLOYED.resolve(file), etc.resolve(file));
+        }
+        Files.writeString(etc.resolve("acceptors.xml"), """
+                <acceptors xmlns="urn:activemq:core">
+                  <acceptor name="amqp">tcp://127.0.0.1:%d?protocols=AMQP;saslMechanisms=PLAIN</acceptor>
+                  <acceptor name="replication">tcp://127.0.0.1:%d?protocols=CORE</acceptor>
+                </acceptors>""".formatted(amqpPort, replicationPort));
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m",
+                "-DARTEMIS_ETC_OVERRIDE=" + etc, "-DARTEMIS_HA_ROLE=" + role,
+                "-DARTEMIS_SELF=127.0.0.1:" + replicationPort, "-DARTEMIS_PEER=127.0.0.1:" + peerPort,
+                "-DARTEMIS_ZOOKEEPER=127.0.0.1:" + zookeeperPort, "-DARTEMIS_CLUSTER_PASSWORD=failover-test",
+                "-Dartemis.instance=" + home, "-cp", System.getProperty("java.class.path"), BrokerPairHost.class.getName(),
+                DEPLOYED.resolve("broker.xml").toAbsolutePath().toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("broker.log").toFile())
+                .start();
+        return new Broker(role, process, amqpPort, home.resolve("broker.log"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        processes.forEach(AppProcess::stop);
+        for (Broker broker : new Broker[] { primary, backup }) {
+            if (broker != null) {
+                broker.process().destroy();
+                broker.process().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        if (database != null) {
+            database.close();
+        }
+        if (zookeeper != null) {
+            zookeeper.shutdown();
+        }
+        ScratchData.delete(directory);
+    }
+
+    @Test
+    void theLiveBrokerKilledUnderLoad() throws Exception {
+        List<String> orders = placeOpenLoop("failover", () -> {
+            primary.process().destroyForcibly();
+            Batches.run(() -> primary.process().waitFor());
+        });
+        backup.awaitLine("LIVE", Duration.ofSeconds(30));
+        batches.assertInvariants("kill -9 of the live broker of the pair", orders, 0);
+        Duration gap = longestGapBetweenCompletions(orders);
+        System.out.printf("failover: %d orders at %d/s, live broker killed at %d s; longest gap without a completion %d ms%n",
+                orders.size(), RATE, KILL_AT.toSeconds(), gap.toMillis());
+        assertThat(gap).as("longest time without a completed order").isLessThan(LONGEST_GAP);
+    }
+
+    /** {@link #RATE} orders a second for {@link #LOAD}, whatever the system does; {@code fault} at {@link #KILL_AT}. */
+    static List<String> placeOpenLoop(String scenario, Runnable fault) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<String>> placed = new ArrayList<>();
+            long period = 1_000_000_000L / RATE;
+            long start = System.nanoTime();
+            for (int i = 0; i < RATE * LOAD.toSeconds(); i++) {
+                TimeUnit.NANOSECONDS.sleep(start + i * period - System.nanoTime());
+                if (i == RATE * KILL_AT.toSeconds()) {
+                    clients.submit(fault);
+                }
+                int n = i;
+                placed.add(clients.submit(() -> batches.place(scenario + "-" + n, batches.order(scenario, n))));
+            }
+            List<String> orders = new ArrayList<>();
+            for (Future<String> order : placed) {
+                orders.add(order.get(120, TimeUnit.SECONDS));
+            }
+            return orders;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** The longest time between two orders' ends, from the first end to the last. */
+    static Duration longestGapBetweenCompletions(List<String> orders) {
+        List<Timestamp> ends = new ArrayList<>();
+        batches.query("select updated_at from saga where id = any(?) order by updated_at", orders, rs -> ends.add(rs.getTimestamp(1)));
+        long longest = 0;
+        for (int i = 1; i < ends.size(); i++) {
+            longest = Math.max(longest, ends.get(i).getTime() - ends.get(i - 1).getTime());
+        }
+        return Duration.ofMillis(longest);
+    }
+}
