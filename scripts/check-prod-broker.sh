@@ -25,8 +25,12 @@ cd "$work"
   --no-autotune > /dev/null
 etc=$work/instance/etc
 cp "$deploy/base/artemis/broker.xml" "$deploy/base/artemis/artemis-roles.properties" "$etc/"
-sed "s#0.0.0.0:5671#127.0.0.1:$port#" "$deploy/overlays/prod/acceptors.xml" > "$etc/acceptors.xml"
+sed -e "s#0.0.0.0:5671#127.0.0.1:$port#" -e "s#0.0.0.0:61616#127.0.0.1:25616#" "$deploy/overlays/prod/acceptors.xml" > "$etc/acceptors.xml"
 sed "s#/var/lib/artemis-instance/tls/#$work/certs/#" "$deploy/overlays/prod/tls.pemcfg" > "$etc/tls.pemcfg"
+sed "s#/var/lib/artemis-instance/tls/#$work/certs/#" "$deploy/overlays/prod/connectors.xml" > "$etc/connectors.xml"
+# One broker, not the pair (FailoverIT tries the pair): broker.xml includes the role named in ARTEMIS_HA_ROLE.
+echo '<ha-policy xmlns="urn:activemq:core"><primary-only/></ha-policy>' > "$etc/ha-alone.xml"
+export ARTEMIS_HA_ROLE=alone ARTEMIS_SELF=localhost:25616 ARTEMIS_PEER=localhost:25617 ARTEMIS_CLUSTER_PASSWORD=check
 for user in trigger saga payment inventory shipping producer operator; do echo "$user=pw-$user"; done > "$etc/artemis-users.properties"
 sed -i "s#>data/#>$work/instance/data/#" "$etc/broker.xml"
 # broker.xml includes the acceptors from where the StatefulSet mounts them.

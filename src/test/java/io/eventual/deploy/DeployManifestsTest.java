@@ -40,7 +40,7 @@ class DeployManifestsTest {
     /** Secrets and ConfigMaps the prod overlay expects to be created in the cluster, not rendered. */
     static final Set<String> PROD_SECRETS = Set.of("eventual-trigger", "eventual-saga", "eventual-payment",
             "eventual-inventory", "eventual-shipping", "eventual-migrate", "artemis-users",
-            "artemis-operator");
+            "artemis-operator", "artemis-cluster");
     static final Set<String> PROD_CONFIG_MAPS = Set.of("eventual-ca", "postgres-connection");
     static final ObjectMapper YAML = new YAMLMapper();
 
