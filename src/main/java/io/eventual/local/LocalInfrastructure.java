@@ -112,6 +112,13 @@ public final class LocalInfrastructure implements AutoCloseable {
         return infra;
     }
 
+    /** Starts the database alone (the broker elsewhere: a test's broker pair); a port of 0 picks a free one. */
+    public static LocalInfrastructure startDatabase(Path directory, int postgresPort) throws Exception {
+        LocalInfrastructure infra = new LocalInfrastructure(directory, 0, postgresPort == 0 ? freePort() : postgresPort, false, null);
+        infra.startPostgres();
+        return infra;
+    }
+
     /** The configuration a Quarkus application needs to use these servers. */
     public Map<String, String> config() {
         Map<String, String> config = new LinkedHashMap<>();
@@ -129,6 +136,10 @@ public final class LocalInfrastructure implements AutoCloseable {
         config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + postgresPort + "/" + DATABASE);
         config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + postgresPort + "/" + DATABASE);
         return config;
+    }
+
+    public int postgresPort() {
+        return postgresPort;
     }
 
     public int amqpPort() {
