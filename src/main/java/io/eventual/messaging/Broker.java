@@ -40,9 +40,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemTrustOptions;
 
 /**
- * The one AMQP 1.0 connection of this process: an anonymous sender for publishing and one receiver per subscribed
- * queue. It reconnects by itself and re-attaches every receiver. Consumers settle a message only after it has been
- * handled (or parked as a dead letter), so an unhandled message goes back to the broker, never into the void.
+ * The AMQP 1.0 connections of this process: one to each broker pair orders are partitioned over (one, unless
+ * {@code eventual.broker.partitions} lists more), each with an anonymous sender for publishing and one receiver per
+ * subscribed queue. An event goes to the pair of its order ({@link OrderPartition}); consumers read every pair. Each
+ * connection reconnects by itself, moving between the brokers of its pair, and re-attaches every receiver. Consumers
+ * settle a message only after it has been handled (or parked as a dead letter), so an unhandled message goes back to
+ * the broker, never into the void.
  *
  * <p>
  * Receivers are read from the raw client rather than through the SmallRye AMQP connector because the connector drops
@@ -54,7 +57,7 @@ public class Broker {
     private static final Logger LOG = Logger.getLogger(Broker.class);
     private static final java.time.Duration SEND_TIMEOUT = java.time.Duration.ofSeconds(10);
 
-    /** A consumer of one queue; cancelling it detaches its receiver, and its unsettled messages go back to the queue. */
+    /** A consumer of one queue; cancelling it detaches its receivers, and their unsettled messages go back to the queue. */
     public interface Subscription {
         void cancel();
     }
@@ -66,10 +69,11 @@ public class Broker {
         /** The event loop this queue's messages are handled on: queues are spread over all of them. */
         final Context context;
         final OrderSequencer orders = new OrderSequencer();
-        volatile AmqpReceiver receiver;
+        /** Its receiver on each pair's connection. */
+        final Map<Link, AmqpReceiver> receivers = new ConcurrentHashMap<>();
+        /** Attaches refused in a row, per pair: each next try waits twice as long. */
+        final Map<Link, Integer> failedAttaches = new ConcurrentHashMap<>();
         volatile boolean cancelled;
-        /** Attaches refused in a row: each next try waits twice as long. */
-        volatile int failedAttaches;
 
         Consumer(String queue, int concurrency, Function<Delivery, Uni<Void>> handler) {
             this.queue = queue;
@@ -78,22 +82,33 @@ public class Broker {
             this.context = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
         }
 
-        String queue() {
-            return queue;
-        }
-
-        Function<Delivery, Uni<Void>> handler() {
-            return handler;
-        }
-
         @Override
         public void cancel() {
             cancelled = true;
             consumers.remove(this);
-            AmqpReceiver current = receiver;
-            if (current != null) {
-                current.close();
-            }
+            receivers.values().forEach(AmqpReceiver::close);
+        }
+    }
+
+    /** The connection to one broker pair: whichever of its brokers is live. */
+    private final class Link {
+        final BrokerEndpoints endpoints;
+        /** One client per endpoint (a client knows one host); connections go to {@link BrokerEndpoints#current()}. */
+        final Map<BrokerEndpoints.Endpoint, AmqpClient> clients = new ConcurrentHashMap<>();
+        final Outage unreachable;
+        volatile AmqpConnection connection;
+        volatile AmqpSender sender;
+        /** Sends waiting for the broker's answer: failed at once when the connection is lost, which never answers them. */
+        final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+
+        Link(BrokerEndpoints endpoints) {
+            this.endpoints = endpoints;
+            this.unreachable = new Outage(LOG, "connecting to the AMQP broker at " + endpoints);
+        }
+
+        boolean isConnected() {
+            AmqpConnection current = connection;
+            return current != null && sender != null && !current.isDisconnected();
         }
     }
 
@@ -101,15 +116,9 @@ public class Broker {
     private final MessagingConfig.Broker config;
     private final List<Consumer> consumers = new CopyOnWriteArrayList<>();
     private final List<Runnable> onConnected = new CopyOnWriteArrayList<>();
-    private final BrokerEndpoints endpoints;
-    /** One client per endpoint (a client knows one host); connections go to {@link BrokerEndpoints#current()}. */
-    private final Map<BrokerEndpoints.Endpoint, AmqpClient> clients = new ConcurrentHashMap<>();
-    private volatile AmqpConnection connection;
-    private volatile AmqpSender sender;
-    /** Sends waiting for the broker's answer: failed at once when the connection is lost, which never answers them. */
-    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private final List<Link> links;
+    private volatile boolean started;
     private volatile boolean stopped;
-    private final Outage unreachable;
     private final int concurrency;
 
     private final Counter connections;
@@ -124,8 +133,7 @@ public class Broker {
         this.vertx = vertx;
         this.config = config.broker();
         this.concurrency = concurrency(config.consumer().concurrency().orElse(poolSize));
-        this.endpoints = new BrokerEndpoints(this.config);
-        this.unreachable = new Outage(LOG, "connecting to the AMQP broker at " + endpoints);
+        this.links = BrokerEndpoints.partitions(this.config).stream().map(Link::new).toList();
     }
 
     /** Registers a consumer of {@code queue}; {@code handler} completes once the delivery may be settled. */
@@ -133,13 +141,18 @@ public class Broker {
         return consume(queue, concurrency, handler);
     }
 
-    /** A consumer of {@code queue} that handles up to {@code wanted} messages at once (at most the link credit). */
+    /**
+     * A consumer of {@code queue} (on every pair) that handles up to {@code wanted} messages at once from each (at most
+     * the link credit).
+     */
     public synchronized Subscription consume(String queue, int wanted, Function<Delivery, Uni<Void>> handler) {
         Consumer consumer = new Consumer(queue, concurrency(wanted), handler);
         consumers.add(consumer);
-        AmqpConnection current = connection;
-        if (current != null) {
-            attach(current, consumer);
+        for (Link link : links) {
+            AmqpConnection current = link.connection;
+            if (current != null) {
+                attach(link, current, consumer);
+            }
         }
         return consumer;
     }
@@ -155,17 +168,20 @@ public class Broker {
     }
 
     public synchronized void start() {
-        if (!clients.isEmpty()) {
+        if (started) {
             return;
         }
-        for (BrokerEndpoints.Endpoint endpoint : endpoints.all()) {
-            AmqpClientOptions options = options(config, endpoint)
-                    .setContainerId("eventual-" + ProcessHandle.current().pid());
-            config.username().ifPresent(options::setUsername);
-            config.password().ifPresent(options::setPassword);
-            clients.put(endpoint, AmqpClient.create(vertx, options));
+        started = true;
+        for (Link link : links) {
+            for (BrokerEndpoints.Endpoint endpoint : link.endpoints.all()) {
+                AmqpClientOptions options = options(config, endpoint)
+                        .setContainerId("eventual-" + ProcessHandle.current().pid());
+                config.username().ifPresent(options::setUsername);
+                config.password().ifPresent(options::setPassword);
+                link.clients.put(endpoint, AmqpClient.create(vertx, options));
+            }
+            connect(link);
         }
-        connect();
     }
 
     /** How to reach the broker at {@code endpoint} (TLS included), without the account. */
@@ -188,19 +204,27 @@ public class Broker {
         return options;
     }
 
+    /** Connected to every broker pair: what readiness reports. */
     public boolean isConnected() {
-        return connection != null && sender != null && !connection.isDisconnected();
+        return links.stream().allMatch(Link::isConnected);
+    }
+
+    /** Connected to at least one pair: publishing can make progress (orders of an unreachable pair wait). */
+    public boolean canPublish() {
+        return links.stream().anyMatch(Link::isConnected);
     }
 
     /**
-     * Publishes one CloudEvent (binary content mode) to {@code address}, with the W3C trace context of its publishing as
-     * plain application properties, grouped by its subject (the order id: Artemis keeps a group on one consumer of a
-     * queue, so competing replicas keep each order in sequence); completes when the broker has accepted it.
+     * Publishes one CloudEvent (binary content mode) to {@code address} on its order's pair, with the W3C trace context
+     * of its publishing as plain application properties, grouped by its subject (the order id: Artemis keeps a group on
+     * one consumer of a queue, so competing replicas keep each order in sequence); completes when the broker has
+     * accepted it.
      */
     public Uni<Void> publish(String address, Map<String, String> attributes, Map<String, String> traceContext, String data) {
-        AmqpSender current = sender;
-        if (current == null || !isConnected()) {
-            return Uni.createFrom().failure(new IllegalStateException("not connected to the broker"));
+        Link link = links.get(OrderPartition.of(attributes.get("subject"), links.size()));
+        AmqpSender current = link.sender;
+        if (current == null || !link.isConnected()) {
+            return Uni.createFrom().failure(new IllegalStateException("not connected to the broker at " + link.endpoints));
         }
         AmqpMessage message;
         try {
@@ -211,7 +235,7 @@ public class Broker {
         // A send in flight when the connection drops is never answered: it fails at once (the caller retries), and
         // after SEND_TIMEOUT in any case.
         CompletableFuture<Void> accepted = new CompletableFuture<>();
-        inFlight.add(accepted);
+        link.inFlight.add(accepted);
         current.sendWithAck(message).onComplete(ack -> {
             if (ack.succeeded()) {
                 accepted.complete(null);
@@ -221,7 +245,7 @@ public class Broker {
                 accepted.completeExceptionally(ack.cause());
             }
         });
-        return Uni.createFrom().completionStage(accepted).onTermination().invoke(() -> inFlight.remove(accepted))
+        return Uni.createFrom().completionStage(accepted).onTermination().invoke(() -> link.inFlight.remove(accepted))
                 .ifNoItem().after(SEND_TIMEOUT).fail();
     }
 
@@ -265,82 +289,83 @@ public class Broker {
         }
     }
 
-    private void connect() {
+    private void connect(Link link) {
         if (stopped) {
             return;
         }
-        BrokerEndpoints.Endpoint endpoint = endpoints.current();
-        clients.get(endpoint).connect().onSuccess(conn -> {
-            conn.exceptionHandler(error -> lost(endpoint, conn, error));
-            conn.closeFuture().onComplete(closed -> lost(endpoint, conn, null));
+        BrokerEndpoints.Endpoint endpoint = link.endpoints.current();
+        link.clients.get(endpoint).connect().onSuccess(conn -> {
+            conn.exceptionHandler(error -> lost(link, endpoint, conn, error));
+            conn.closeFuture().onComplete(closed -> lost(link, endpoint, conn, null));
             conn.createAnonymousSender().onSuccess(s -> {
                 connections.increment();
-                connection = conn;
-                sender = s;
-                unreachable.succeeded();
+                link.connection = conn;
+                link.sender = s;
+                link.unreachable.succeeded();
                 LOG.infof("connected to the AMQP broker at %s", endpoint);
-                consumers.forEach(consumer -> attach(conn, consumer));
+                consumers.forEach(consumer -> attach(link, conn, consumer));
                 onConnected.forEach(Runnable::run);
-            }).onFailure(error -> lost(endpoint, conn, error));
+            }).onFailure(error -> lost(link, endpoint, conn, error));
         }).onFailure(error -> {
-            unreachable.failed(error);
-            endpoints.failed(endpoint);
-            retryLater();
+            link.unreachable.failed(error);
+            link.endpoints.failed(endpoint);
+            retryLater(link);
         });
     }
 
-    private synchronized void lost(BrokerEndpoints.Endpoint endpoint, AmqpConnection conn, Throwable error) {
-        if (connection != conn && connection != null) {
+    private synchronized void lost(Link link, BrokerEndpoints.Endpoint endpoint, AmqpConnection conn, Throwable error) {
+        if (link.connection != conn && link.connection != null) {
             return;
         }
-        if (connection == conn) {
-            connection = null;
-            sender = null;
+        if (link.connection == conn) {
+            link.connection = null;
+            link.sender = null;
             IllegalStateException gone = new IllegalStateException("lost the connection to the broker");
-            inFlight.forEach(send -> send.completeExceptionally(gone));
-            BrokerEndpoints.Endpoint next = endpoints.failed(endpoint);
+            link.inFlight.forEach(send -> send.completeExceptionally(gone));
+            BrokerEndpoints.Endpoint next = link.endpoints.failed(endpoint);
             if (!stopped) {
                 LOG.warnf("lost the AMQP broker connection to %s%s; reconnecting to %s", endpoint,
                         error == null ? "" : " (" + error.getMessage() + ")", next);
             }
             conn.close();
-            retryLater();
+            retryLater(link);
         }
     }
 
-    private void retryLater() {
+    private void retryLater(Link link) {
         if (!stopped) {
-            vertx.setTimer(config.reconnectInterval().toMillis(), t -> connect());
+            vertx.setTimer(config.reconnectInterval().toMillis(), t -> connect(link));
         }
     }
 
-    private void attach(AmqpConnection conn, Consumer consumer) {
+    private void attach(Link link, AmqpConnection conn, Consumer consumer) {
         AmqpReceiverOptions options = new AmqpReceiverOptions()
                 .setAutoAcknowledgement(false)
                 .setDurable(true)
                 .setMaxBufferedMessages(config.credits());
-        conn.createReceiver(consumer.queue(), options).onSuccess(receiver -> {
+        conn.createReceiver(consumer.queue, options).onSuccess(receiver -> {
             if (consumer.cancelled) {
                 receiver.close();
                 return;
             }
-            consumer.receiver = receiver;
-            consumer.failedAttaches = 0;
+            consumer.receivers.put(link, receiver);
+            consumer.failedAttaches.remove(link);
             Context connectionContext = Vertx.currentContext();
             receiver.pause();
             receiver.handler(message -> handle(receiver, connectionContext, consumer, message));
-            receiver.exceptionHandler(error -> LOG.warnf("receiver of %s failed: %s", consumer.queue(), error.getMessage()));
+            receiver.exceptionHandler(error -> LOG.warnf("receiver of %s failed: %s", consumer.queue, error.getMessage()));
             receiver.fetch(consumer.concurrency);
-            LOG.debugf("consuming %s, %d at a time", consumer.queue(), consumer.concurrency);
+            LOG.debugf("consuming %s, %d at a time", consumer.queue, consumer.concurrency);
         }).onFailure(error -> {
             // This queue alone: the connection, its publishing and every other consumer go on (a refused attach, e.g. a
             // function resumed in a process whose account may not read its queues, would otherwise drop them all).
             attachFailures.increment();
-            long delay = Math.min(config.reconnectInterval().toMillis() << Math.min(consumer.failedAttaches++, 5), 60_000);
-            LOG.errorf("cannot consume queue %s: %s; trying again in %d ms", consumer.queue(), error.getMessage(), delay);
+            int failed = consumer.failedAttaches.merge(link, 1, Integer::sum);
+            long delay = Math.min(config.reconnectInterval().toMillis() << Math.min(failed - 1, 5), 60_000);
+            LOG.errorf("cannot consume queue %s: %s; trying again in %d ms", consumer.queue, error.getMessage(), delay);
             vertx.setTimer(delay, t -> {
-                if (!consumer.cancelled && connection == conn && !stopped) {
-                    attach(conn, consumer);
+                if (!consumer.cancelled && link.connection == conn && !stopped) {
+                    attach(link, conn, consumer);
                 }
             });
         });
@@ -352,9 +377,9 @@ public class Broker {
      * handling ends.
      */
     private void handle(AmqpReceiver receiver, Context connectionContext, Consumer consumer, AmqpMessage message) {
-        Delivery delivery = delivery(consumer.queue(), message);
+        Delivery delivery = delivery(consumer.queue, message);
         String order = delivery.attributes().getOrDefault("subject", message.groupId());
-        consumer.orders.run(order, () -> Contexts.onNewContext(consumer.context, () -> consumer.handler().apply(delivery)))
+        consumer.orders.run(order, () -> Contexts.onNewContext(consumer.context, () -> consumer.handler.apply(delivery)))
                 .subscribe().with(
                         done -> connectionContext.runOnContext(v -> {
                             message.accepted();
@@ -364,13 +389,13 @@ public class Broker {
                             if (error instanceof DeadLetters.NotParked) {
                                 // Kept by the broker instead: its dead-letter address, which the admin API lists.
                                 LOG.errorf(error, "could not park a message from %s; rejecting it to the broker's %s",
-                                        consumer.queue(), BrokerAccess.DEAD_LETTERS);
+                                        consumer.queue, BrokerAccess.DEAD_LETTERS);
                                 message.rejected();
                             } else {
                                 // Neither handled nor parked: the broker redelivers it later, a bounded number of times
                                 // (BrokerSettings), then moves it to its dead-letter address.
                                 LOG.errorf(error, "could not handle or park a message from %s; returning it to the broker",
-                                        consumer.queue());
+                                        consumer.queue);
                                 message.modified(true, false);
                             }
                             receiver.fetch(1);
@@ -410,6 +435,6 @@ public class Broker {
     @PreDestroy
     void stop() {
         stopped = true;
-        clients.values().forEach(AmqpClient::close);
+        links.forEach(link -> link.clients.values().forEach(AmqpClient::close));
     }
 }

@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * Where the broker is: {@code eventual.broker.host:port} (the live broker of a pair), then each of
- * {@code eventual.broker.failover-hosts} (its backup). A connection that cannot be made or is lost moves on to the next,
- * round the list: a backup accepts clients only once it has taken over, so the one that answers is the live one.
+ * Where one broker pair is: {@code eventual.broker.host:port} (the live broker of a pair), then each of
+ * {@code eventual.broker.failover-hosts} (its backup); or one entry of {@code eventual.broker.partitions}. A connection
+ * that cannot be made or is lost moves on to the next, round the list: a backup accepts clients only once it has taken
+ * over, so the one that answers is the live one.
  */
 final class BrokerEndpoints {
 
@@ -27,6 +28,24 @@ final class BrokerEndpoints {
         all.add(new Endpoint(config.host(), config.port()));
         config.failoverHosts().orElse(List.of()).forEach(entry -> all.add(parse(entry, config.port())));
         this.endpoints = List.copyOf(all);
+    }
+
+    private BrokerEndpoints(List<Endpoint> endpoints) {
+        this.endpoints = List.copyOf(endpoints);
+    }
+
+    /**
+     * The broker pairs orders are partitioned over, in partition order: each entry of
+     * {@code eventual.broker.partitions} (its brokers separated by spaces), or the one pair of {@code host} and
+     * {@code failover-hosts}.
+     */
+    static List<BrokerEndpoints> partitions(MessagingConfig.Broker config) {
+        List<String> partitions = config.partitions().orElse(List.of());
+        if (partitions.isEmpty()) {
+            return List.of(new BrokerEndpoints(config));
+        }
+        return partitions.stream().map(pair -> new BrokerEndpoints(java.util.Arrays.stream(pair.trim().split("\\s+"))
+                .map(entry -> parse(entry, config.port())).toList())).toList();
     }
 
     /** {@code host} or {@code host:port}; the port of {@code eventual.broker.port} when absent. */

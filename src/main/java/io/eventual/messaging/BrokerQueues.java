@@ -30,7 +30,8 @@ import io.vertx.core.json.JsonObject;
  * The broker's view of a function's queues — messages waiting, consumers attached, paused or not — and pausing them
  * at the broker (every replica stops receiving; messages wait), through Artemis management messages; and the broker's
  * own dead letters ({@link BrokerAccess#DEAD_LETTERS}: messages a consumer could not even park), which can be sent back
- * to the queue they came from or removed. It logs in with
+ * to the queue they came from or removed. With orders partitioned over several broker pairs it asks each: a queue's
+ * figures are the sums, pausing pauses it on every pair, and each dead letter says which pair holds it. It logs in with
  * the management account ({@code eventual.management.*}, the operator's), which only the process serving the console
  * needs; the functions' own accounts may not manage the broker.
  */
@@ -48,7 +49,7 @@ public class BrokerQueues {
      * A message in the broker's dead-letter address: its id there, the queue it came from, its CloudEvents attributes
      * (application properties) and content type. Its body stays in the broker.
      */
-    public record BrokerDeadLetter(long messageId, String queue, String address, Map<String, Object> attributes,
+    public record BrokerDeadLetter(int pair, long messageId, String queue, String address, Map<String, Object> attributes,
             String contentType) {
     }
 
@@ -62,18 +63,59 @@ public class BrokerQueues {
     private final Vertx vertx;
     private final MessagingConfig config;
     private final Map<String, Promise<AmqpMessage>> replies = new ConcurrentHashMap<>();
-    private volatile Future<Session> session;
-    private final BrokerEndpoints endpoints;
-    private AmqpClient client;
-    private BrokerEndpoints.Endpoint clientEndpoint;
+    private final List<Pair> pairs;
 
     private record Session(AmqpSender sender, String replyTo) {
+    }
+
+    /** The management session with one broker pair: whichever of its brokers is live. */
+    private final class Pair {
+        final BrokerEndpoints endpoints;
+        Future<Session> session;
+        AmqpClient client;
+        BrokerEndpoints.Endpoint clientEndpoint;
+
+        Pair(BrokerEndpoints endpoints) {
+            this.endpoints = endpoints;
+        }
+
+        synchronized Future<Session> session() {
+            if (session == null || session.failed()) {
+                if (session != null) {
+                    endpoints.failed(clientEndpoint);
+                }
+                // The broker of the pair that is live now: a failed session moves on to the next.
+                if (client == null || !clientEndpoint.equals(endpoints.current())) {
+                    if (client != null) {
+                        client.close();
+                    }
+                    clientEndpoint = endpoints.current();
+                    AmqpClientOptions options = Broker.options(config.broker(), clientEndpoint);
+                    config.management().username().ifPresent(options::setUsername);
+                    config.management().password().ifPresent(options::setPassword);
+                    client = AmqpClient.create(vertx, options);
+                }
+                session = client.connect().compose(connection -> {
+                    connection.closeFuture().onComplete(closed -> forget());
+                    return connection.createSender(MANAGEMENT).compose(sender -> connection.createDynamicReceiver()
+                            .map(receiver -> {
+                                receiver.handler(BrokerQueues.this::answered);
+                                return new Session(sender, receiver.address());
+                            }));
+                });
+            }
+            return session;
+        }
+
+        synchronized void forget() {
+            session = null;
+        }
     }
 
     BrokerQueues(Vertx vertx, MessagingConfig config) {
         this.vertx = vertx;
         this.config = config;
-        this.endpoints = new BrokerEndpoints(config.broker());
+        this.pairs = BrokerEndpoints.partitions(config.broker()).stream().map(Pair::new).toList();
     }
 
     public boolean configured() {
@@ -86,13 +128,25 @@ public class BrokerQueues {
         for (EventType type : EventType.values()) {
             if (type.consumers().contains(function)) {
                 String queue = type.queue(function);
-                states.add(attribute(queue, "messageCount").chain(messages -> attribute(queue, "consumerCount")
-                        .chain(consumers -> attribute(queue, "paused").map(paused -> new QueueState(queue,
-                                type.typeName(), ((Number) messages).longValue(), ((Number) consumers).intValue(),
-                                (Boolean) paused)))));
+                List<Uni<QueueState>> onPairs = new ArrayList<>();
+                for (int pair = 0; pair < pairs.size(); pair++) {
+                    int on = pair;
+                    onPairs.add(attribute(on, queue, "messageCount").chain(messages -> attribute(on, queue, "consumerCount")
+                            .chain(consumers -> attribute(on, queue, "paused").map(paused -> new QueueState(queue,
+                                    type.typeName(), ((Number) messages).longValue(), ((Number) consumers).intValue(),
+                                    (Boolean) paused)))));
+                }
+                states.add(Uni.join().all(onPairs).andFailFast().map(BrokerQueues::summed));
             }
         }
         return states.isEmpty() ? Uni.createFrom().item(List.of()) : Uni.join().all(states).andFailFast();
+    }
+
+    /** One queue over every pair: messages and consumers added up, paused where it is paused on any. */
+    private static QueueState summed(List<QueueState> onPairs) {
+        QueueState first = onPairs.get(0);
+        return new QueueState(first.queue(), first.type(), onPairs.stream().mapToLong(QueueState::messages).sum(),
+                onPairs.stream().mapToInt(QueueState::consumers).sum(), onPairs.stream().anyMatch(QueueState::paused));
     }
 
     /** Pauses (or resumes) every queue {@code function} reads, at the broker. */
@@ -100,15 +154,26 @@ public class BrokerQueues {
         List<Uni<Object>> operations = new ArrayList<>();
         for (EventType type : EventType.values()) {
             if (type.consumers().contains(function)) {
-                operations.add(operation(type.queue(function), pause ? "pause" : "resume"));
+                for (int pair = 0; pair < pairs.size(); pair++) {
+                    operations.add(operation(pair, type.queue(function), pause ? "pause" : "resume"));
+                }
             }
         }
         return operations.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(operations).andFailFast().replaceWithVoid();
     }
 
-    /** The first {@code limit} messages of the broker's dead-letter address, oldest first. */
+    /** The first {@code limit} messages of the broker's dead-letter address, oldest first, pair after pair. */
     public Uni<List<BrokerDeadLetter>> deadLetters(int limit) {
-        return request(BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", "listMessages"), new JsonArray().add(""))
+        List<Uni<List<BrokerDeadLetter>>> onPairs = new ArrayList<>();
+        for (int pair = 0; pair < pairs.size(); pair++) {
+            onPairs.add(deadLetters(pair, limit));
+        }
+        return Uni.join().all(onPairs).andFailFast()
+                .map(lists -> lists.stream().flatMap(List::stream).limit(limit).toList());
+    }
+
+    private Uni<List<BrokerDeadLetter>> deadLetters(int pair, int limit) {
+        return request(pair, BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", "listMessages"), new JsonArray().add(""))
                 .map(result -> {
                     List<BrokerDeadLetter> letters = new ArrayList<>();
                     for (Object item : result instanceof JsonArray array ? array : new JsonArray()) {
@@ -122,39 +187,48 @@ public class BrokerQueues {
                                 attributes.put(e.getKey(), e.getValue());
                             }
                         });
-                        letters.add(new BrokerDeadLetter(message.getLong("messageID"), message.getString("_AMQ_ORIG_QUEUE"),
+                        letters.add(new BrokerDeadLetter(pair, message.getLong("messageID"), message.getString("_AMQ_ORIG_QUEUE"),
                                 message.getString("_AMQ_ORIG_ADDRESS"), attributes, message.getString("contentType")));
                     }
                     return letters;
                 });
     }
 
-    /** Sends a broker dead letter back to the queue it came from; false if there is none with that id. */
-    public Uni<Boolean> redrive(long messageId) {
-        return request(BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", "retryMessage"), new JsonArray().add(messageId))
+    /**
+     * Sends a broker dead letter of {@code pair} back to the queue it came from; false if there is none with that id
+     * (or no such pair).
+     */
+    public Uni<Boolean> redrive(int pair, long messageId) {
+        return onDeadLetter(pair, "retryMessage", messageId);
+    }
+
+    /** Removes a broker dead letter of {@code pair} for good; false if there is none with that id (or no such pair). */
+    public Uni<Boolean> discard(int pair, long messageId) {
+        return onDeadLetter(pair, "removeMessage", messageId);
+    }
+
+    private Uni<Boolean> onDeadLetter(int pair, String operation, long messageId) {
+        if (pair < 0 || pair >= pairs.size()) {
+            return Uni.createFrom().item(false);
+        }
+        return request(pair, BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", operation), new JsonArray().add(messageId))
                 .map(Boolean.TRUE::equals);
     }
 
-    /** Removes a broker dead letter for good; false if there is none with that id. */
-    public Uni<Boolean> discard(long messageId) {
-        return request(BrokerAccess.DEAD_LETTERS, Map.of("_AMQ_OperationName", "removeMessage"), new JsonArray().add(messageId))
-                .map(Boolean.TRUE::equals);
+    private Uni<Object> attribute(int pair, String queue, String name) {
+        return request(pair, queue, Map.of("_AMQ_Attribute", name), new JsonArray());
     }
 
-    private Uni<Object> attribute(String queue, String name) {
-        return request(queue, Map.of("_AMQ_Attribute", name), new JsonArray());
-    }
-
-    private Uni<Object> operation(String queue, String name) {
-        return request(queue, Map.of("_AMQ_OperationName", name), new JsonArray());
+    private Uni<Object> operation(int pair, String queue, String name) {
+        return request(pair, queue, Map.of("_AMQ_OperationName", name), new JsonArray());
     }
 
     /** One management request with its arguments: the reply's body is a JSON array holding the result, or the error. */
-    private Uni<Object> request(String queue, Map<String, Object> what, JsonArray arguments) {
+    private Uni<Object> request(int pair, String queue, Map<String, Object> what, JsonArray arguments) {
         if (!configured()) {
             return Uni.createFrom().failure(new NotConfigured());
         }
-        return Uni.createFrom().completionStage(() -> session().compose(s -> {
+        return Uni.createFrom().completionStage(() -> pairs.get(pair).session().compose(s -> {
             String id = UUID.randomUUID().toString();
             Promise<AmqpMessage> reply = Promise.promise();
             replies.put(id, reply);
@@ -179,34 +253,6 @@ public class BrokerQueues {
         });
     }
 
-    private synchronized Future<Session> session() {
-        if (session == null || session.failed()) {
-            if (session != null) {
-                endpoints.failed(clientEndpoint);
-            }
-            // The broker of the pair that is live now: a failed session moves on to the next.
-            if (client == null || !clientEndpoint.equals(endpoints.current())) {
-                if (client != null) {
-                    client.close();
-                }
-                clientEndpoint = endpoints.current();
-                AmqpClientOptions options = Broker.options(config.broker(), clientEndpoint);
-                config.management().username().ifPresent(options::setUsername);
-                config.management().password().ifPresent(options::setPassword);
-                client = AmqpClient.create(vertx, options);
-            }
-            session = client.connect().compose(connection -> {
-                connection.closeFuture().onComplete(closed -> forget());
-                return connection.createSender(MANAGEMENT).compose(sender -> connection.createDynamicReceiver()
-                        .map(receiver -> {
-                            receiver.handler(this::answered);
-                            return new Session(sender, receiver.address());
-                        }));
-            });
-        }
-        return session;
-    }
-
     private void answered(AmqpMessage reply) {
         Promise<AmqpMessage> waiting = reply.correlationId() == null ? null : replies.get(String.valueOf(reply.correlationId()));
         if (waiting != null) {
@@ -214,14 +260,12 @@ public class BrokerQueues {
         }
     }
 
-    private synchronized void forget() {
-        session = null;
-    }
-
     @PreDestroy
     void stop() {
-        if (client != null) {
-            client.close();
-        }
+        pairs.forEach(pair -> {
+            if (pair.client != null) {
+                pair.client.close();
+            }
+        });
     }
 }

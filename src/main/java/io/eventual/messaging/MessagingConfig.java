@@ -108,6 +108,14 @@ public interface MessagingConfig {
          */
         Optional<List<String>> failoverHosts();
 
+        /**
+         * The broker pairs orders are partitioned over, when one pair is not enough (docs/capacity.md): one entry per
+         * pair, in partition order, its brokers separated by spaces ({@code host} or {@code host:port}). An order's
+         * events go to the pair of {@link io.eventual.messaging.OrderPartition}; every process reads every pair.
+         * Absent: one pair, {@code host} and {@code failover-hosts}. Changing it strands the orders in flight.
+         */
+        Optional<List<String>> partitions();
+
         Optional<String> username();
 
         Optional<String> password();

@@ -172,7 +172,7 @@ public class OutboxRelay {
 
     /** Asks for a publishing round; cheap to call often, at most one round runs at a time. */
     public void wake() {
-        if (stopped || !broker.isConnected()) {
+        if (stopped || !broker.canPublish()) {
             return;
         }
         if (!running.compareAndSet(false, true)) {

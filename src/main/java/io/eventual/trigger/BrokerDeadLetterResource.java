@@ -43,18 +43,19 @@ public class BrokerDeadLetterResource {
         return broker.deadLetters(limit);
     }
 
-    @Operation(summary = "Redrive a broker dead letter", description = "Sends it back to the queue it came from.")
+    @Operation(summary = "Redrive a broker dead letter", description = "Sends it back to the queue it came from; "
+            + "pair: the broker pair that holds it, as listed (orders partitioned over several pairs).")
     @POST
     @Path("/{messageId}/redrive")
-    public Uni<Response> redrive(@PathParam("messageId") long messageId) {
-        return broker.redrive(messageId).map(done -> found(done, messageId, Response.accepted()));
+    public Uni<Response> redrive(@PathParam("messageId") long messageId, @QueryParam("pair") @DefaultValue("0") int pair) {
+        return broker.redrive(pair, messageId).map(done -> found(done, messageId, Response.accepted()));
     }
 
-    @Operation(summary = "Discard a broker dead letter")
+    @Operation(summary = "Discard a broker dead letter", description = "pair: the broker pair that holds it, as listed.")
     @DELETE
     @Path("/{messageId}")
-    public Uni<Response> discard(@PathParam("messageId") long messageId) {
-        return broker.discard(messageId).map(done -> found(done, messageId, Response.noContent()));
+    public Uni<Response> discard(@PathParam("messageId") long messageId, @QueryParam("pair") @DefaultValue("0") int pair) {
+        return broker.discard(pair, messageId).map(done -> found(done, messageId, Response.noContent()));
     }
 
     private static Response found(boolean done, long messageId, Response.ResponseBuilder response) {

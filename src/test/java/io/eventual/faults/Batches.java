@@ -185,6 +185,23 @@ final class Batches {
         }
     }
 
+    /**
+     * Every event of the sagas of {@code orders} is in the event store, each after the event that caused it: the
+     * store recorded each order's events in saga order, whichever broker and consumer instance carried them.
+     */
+    void assertRecordedInSagaOrder(List<String> orders) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(list("""
+                select s.id || ' ' || (e->>'type') from saga s, json_array_elements(s.history::json) e
+                where s.id = any(?) and e->>'eventId' is not null
+                  and not exists (select 1 from event_store r where r.event_id = e->>'eventId')""", orders))
+                .as("saga events the store has not recorded").isEmpty());
+        assertThat(list("""
+                select e.stream_id || ': ' || c.type || ' v' || c.version || ' after ' || e.type || ' v' || e.version
+                from event_store e join event_store c on c.event_id = e.causation_id and c.stream_id = e.stream_id
+                where e.stream_id = any(?) and c.version >= e.version""", orders))
+                .as("events recorded before the event that caused them").isEmpty();
+    }
+
     void awaitTerminal(List<String> orders) {
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> count(

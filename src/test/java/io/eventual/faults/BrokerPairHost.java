@@ -1,6 +1,12 @@
 package io.eventual.faults;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
@@ -17,6 +23,52 @@ import io.eventual.testing.PlainJvmLogging;
  */
 public final class BrokerPairHost {
 
+    static final Path DEPLOYED = Path.of("deploy/base/artemis");
+
+    /** One broker in its process: its AMQP port and log (its output, where it says READY and LIVE). */
+    record Broker(Process process, int amqpPort, Path log) {
+
+        /**
+         * Runs deploy/'s broker.xml as it is: what the StatefulSet puts in the environment comes as system properties,
+         * and the directory it includes from holds the deployed role files beside acceptors on this test's ports.
+         * Role {@code alone}: one broker, no pair (primary-only), for tests that need several independent brokers.
+         */
+        static Broker start(Path directory, String role, int amqpPort, int replicationPort, int peerPort,
+                int zookeeperPort) throws IOException {
+            Path home = Files.createDirectories(directory.resolve(role + "-" + amqpPort));
+            Path etc = Files.createDirectories(home.resolve("etc"));
+            for (String file : List.of("ha-primary.xml", "ha-backup.xml", "connectors.xml")) {
+                Files.copy(DEPLOYED.resolve(file), etc.resolve(file));
+            }
+            Files.writeString(etc.resolve("ha-alone.xml"), "<ha-policy xmlns=\"urn:activemq:core\"><primary-only/></ha-policy>");
+            Files.writeString(etc.resolve("acceptors.xml"), """
+                    <acceptors xmlns="urn:activemq:core">
+                      <acceptor name="amqp">tcp://127.0.0.1:%d?protocols=AMQP;saslMechanisms=PLAIN</acceptor>
+                      <acceptor name="replication">tcp://127.0.0.1:%d?protocols=CORE</acceptor>
+                    </acceptors>""".formatted(amqpPort, replicationPort));
+            Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m",
+                    "-DARTEMIS_ETC_OVERRIDE=" + etc, "-DARTEMIS_HA_ROLE=" + role,
+                    "-DARTEMIS_SELF=127.0.0.1:" + replicationPort, "-DARTEMIS_PEER=127.0.0.1:" + peerPort,
+                    "-DARTEMIS_ZOOKEEPER=127.0.0.1:" + zookeeperPort, "-DARTEMIS_CLUSTER_PASSWORD=test-cluster",
+                    "-Dartemis.instance=" + home, "-cp", System.getProperty("java.class.path"), BrokerPairHost.class.getName(),
+                    DEPLOYED.resolve("broker.xml").toAbsolutePath().toString())
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("broker.log").toFile())
+                    .start();
+            return new Broker(process, amqpPort, home.resolve("broker.log"));
+        }
+
+        void awaitLine(String line, Duration within) {
+            org.awaitility.Awaitility.await().atMost(within).until(() -> Files.readAllLines(log).contains(line));
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** The broker's life (replication, lock, activation: AMQ22xxxx) at INFO, for the failover's story in broker.log. */
     private static final java.util.logging.Logger SERVER = java.util.logging.Logger.getLogger("org.apache.activemq.artemis.core.server");
 
@@ -29,11 +81,11 @@ public final class BrokerPairHost {
         ActiveMQServer server = broker.getActiveMQServer();
         boolean backup = server.getHAPolicy().isBackup();
         if (backup) {
-            await(() -> server.isReplicaSync() || serving(server));
+            waitUntil(() -> server.isReplicaSync() || serving(server));
             say("READY");
         }
         // A broker serves clients once live: a backup starts its acceptors only when it takes over.
-        await(() -> serving(server));
+        waitUntil(() -> serving(server));
         say(backup ? "LIVE" : "READY");
         Thread.currentThread().join();
     }
@@ -43,7 +95,7 @@ public final class BrokerPairHost {
         return amqp != null && amqp.isStarted();
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) {
             Thread.sleep(50);
         }

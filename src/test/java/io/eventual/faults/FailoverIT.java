@@ -42,25 +42,17 @@ class FailoverIT {
     static final Duration DATABASE_KILLED_AT = Duration.ofSeconds(60);
     /** README "Broker pair": the lock's ZooKeeper session (8 s) lapses, the backup activates, clients reconnect. */
     static final Duration LONGEST_GAP = Duration.ofSeconds(15);
-    static final Path DEPLOYED = Path.of("deploy/base/artemis");
 
     static Path directory;
     static ServerCnxnFactory zookeeper;
     static PostgresPair database;
-    static Broker primary;
-    static Broker backup;
+    static BrokerPairHost.Broker primary;
+    static BrokerPairHost.Broker backup;
     static List<AppProcess> processes = List.of();
     static Batches batches;
     static java.time.Instant loadStarted;
     /** ZooKeeper's server logs every session at INFO; kept here so the level set stays. */
     static final java.util.logging.Logger ZOOKEEPER_LOG = java.util.logging.Logger.getLogger("org.apache.zookeeper");
-
-    /** One broker of the pair: its process, AMQP port and log (its output, where it says READY and LIVE). */
-    record Broker(String role, Process process, int amqpPort, Path log) {
-        void awaitLine(String line, Duration within) {
-            await().atMost(within).until(() -> Files.readAllLines(log).contains(line));
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,9 +67,9 @@ class FailoverIT {
 
         int[] amqp = { AppProcess.freePort(), AppProcess.freePort() };
         int[] replication = { AppProcess.freePort(), AppProcess.freePort() };
-        primary = startBroker("primary", amqp[0], replication[0], replication[1], zookeeperPort);
+        primary = BrokerPairHost.Broker.start(directory, "primary", amqp[0], replication[0], replication[1], zookeeperPort);
         primary.awaitLine("READY", Duration.ofSeconds(60));
-        backup = startBroker("backup", amqp[1], replication[1], replication[0], zookeeperPort);
+        backup = BrokerPairHost.Broker.start(directory, "backup", amqp[1], replication[1], replication[0], zookeeperPort);
         backup.awaitLine("READY", Duration.ofSeconds(60));
 
         Map<String, String> infrastructure = new LinkedHashMap<>(database.config());
@@ -89,41 +81,12 @@ class FailoverIT {
         batches = new Batches(database.jdbcUrl(), processes.get(2).port);
     }
 
-    /**
-     * Runs deploy/'s broker.xml as it is: what the StatefulSets put in the environment comes as system properties,
-     * and the directory it includes from holds the deployed role files beside acceptors on this test's ports.
-     */
-    static Broker startBroker(String role, int amqpPort, int replicationPort, int peerPort, int zookeeperPort) throws IOException {
-        Path home = Files.createDirectories(directory.resolve(role));
-        Path etc = Files.createDirectories(home.resolve("etc"));
-        for (String file : List.of("ha-primary.xml", "ha-backup.xml", "connectors.xml")) {
-            Files.copy(DEPLOYED.resolve(file), etc.resolve(file));
-        }
-        Files.writeString(etc.resolve("acceptors.xml"), """
-                <acceptors xmlns="urn:activemq:core">
-                  <acceptor name="amqp">tcp://127.0.0.1:%d?protocols=AMQP;saslMechanisms=PLAIN</acceptor>
-                  <acceptor name="replication">tcp://127.0.0.1:%d?protocols=CORE</acceptor>
-                </acceptors>""".formatted(amqpPort, replicationPort));
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m",
-                "-DARTEMIS_ETC_OVERRIDE=" + etc, "-DARTEMIS_HA_ROLE=" + role,
-                "-DARTEMIS_SELF=127.0.0.1:" + replicationPort, "-DARTEMIS_PEER=127.0.0.1:" + peerPort,
-                "-DARTEMIS_ZOOKEEPER=127.0.0.1:" + zookeeperPort, "-DARTEMIS_CLUSTER_PASSWORD=failover-test",
-                "-Dartemis.instance=" + home, "-cp", System.getProperty("java.class.path"), BrokerPairHost.class.getName(),
-                DEPLOYED.resolve("broker.xml").toAbsolutePath().toString())
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(home.resolve("broker.log").toFile())
-                .start();
-        return new Broker(role, process, amqpPort, home.resolve("broker.log"));
-    }
-
     @AfterAll
     static void stop() throws Exception {
         processes.forEach(AppProcess::stop);
-        for (Broker broker : new Broker[] { primary, backup }) {
+        for (BrokerPairHost.Broker broker : new BrokerPairHost.Broker[] { primary, backup }) {
             if (broker != null) {
-                broker.process().destroy();
-                broker.process().waitFor(30, TimeUnit.SECONDS);
+                broker.stop();
             }
         }
         if (database != null) {

@@ -275,16 +275,7 @@ class FaultInjectionIT {
             expectedPoison += notCloudEvents.size();
             batches.assertInvariants("every function twice, 16 clients at once", orders, expectedPoison);
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(batches.list("""
-                    select s.id || ' ' || (e->>'type') from saga s, json_array_elements(s.history::json) e
-                    where s.id = any(?) and e->>'eventId' is not null
-                      and not exists (select 1 from event_store r where r.event_id = e->>'eventId')""", orders))
-                    .as("saga events the store has not recorded").isEmpty());
-            assertThat(batches.list("""
-                    select e.stream_id || ': ' || c.type || ' v' || c.version || ' after ' || e.type || ' v' || e.version
-                    from event_store e join event_store c on c.event_id = e.causation_id and c.stream_id = e.stream_id
-                    where e.stream_id = any(?) and c.version >= e.version""", orders))
-                    .as("events recorded before the event that caused them").isEmpty();
+            batches.assertRecordedInSagaOrder(orders);
             for (String function : List.of("saga", "payment", "inventory", "store")) {
                 List<AppProcess> instances = function.equals("saga") ? List.of(saga, joining.get(0))
                         : function.equals("payment") ? List.of(payment, joining.get(1))
