@@ -91,11 +91,11 @@ class DatabaseRolesTest {
     }
 
     /**
-     * Every role's grants, table by table and privilege by privilege, and its memberships, are exactly those README
-     * "Security" lists: a grant added or lost in a migration fails here until the README says so too.
+     * Every role's grants, table by table and privilege by privilege, and its memberships, are exactly those
+     * docs/security.md lists: a grant added or lost in a migration fails here until the document says so too.
      */
     @Test
-    void everyRolesGrantsAreExactlyThoseTheReadmeLists() throws Exception {
+    void everyRolesGrantsAreExactlyThoseTheDocumentLists() throws Exception {
         StringBuilder actual = new StringBuilder();
         try (Connection owner = DriverManager.getConnection(url, "postgres", "postgres");
                 Statement sql = owner.createStatement();
@@ -118,12 +118,12 @@ class DatabaseRolesTest {
                         .append(roles.getString(3)).append(" |\n");
             }
         }
-        String readme = Files.readString(Path.of("README.md"));
+        String document = Files.readString(Path.of("docs/security.md"));
         String start = "<!-- database grants: checked by DatabaseRolesTest -->\n";
-        int from = readme.indexOf(start);
-        int to = readme.indexOf("<!-- /database grants -->", from);
-        assertThat(from).as("README.md marks its table of grants with %s", start.strip()).isNotNegative();
-        assertThat(readme.substring(from + start.length(), to)).as("README.md's table of grants must be:%n%s", actual)
+        int from = document.indexOf(start);
+        int to = document.indexOf("<!-- /database grants -->", from);
+        assertThat(from).as("docs/security.md marks its table of grants with %s", start.strip()).isNotNegative();
+        assertThat(document.substring(from + start.length(), to)).as("docs/security.md's table of grants must be:%n%s", actual)
                 .isEqualTo(actual.toString());
     }
 

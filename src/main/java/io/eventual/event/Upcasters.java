@@ -12,7 +12,7 @@ import io.eventual.event.order.OrderPlacedUpcasts;
  * Schema evolution: for each event type, the steps that turn {@code data} of version n into version n + 1. A type's
  * current version is one more than its number of steps; data of any older version is upcast on read, so stored and
  * in-flight old events keep working. To change a type's schema: change its record, then add one step here that
- * turns the previous shape into the new one (see README, "Schema evolution").
+ * turns the previous shape into the new one (see docs/contract.md, "Schema evolution").
  */
 public final class Upcasters {
 

@@ -253,7 +253,7 @@ public final class LocalInfrastructure implements AutoCloseable {
         return parsed.getAddressSettings().get("#");
     }
 
-    /** The dev and test accounts (README "Security"), each with the password of its name; anonymous logins are refused. */
+    /** The dev and test accounts (docs/security.md), each with the password of its name; anonymous logins are refused. */
     public static SecurityConfiguration accounts() {
         SecurityConfiguration accounts = new SecurityConfiguration();
         ACCOUNTS.forEach((user, roles) -> {
@@ -296,8 +296,8 @@ public final class LocalInfrastructure implements AutoCloseable {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("alter user postgres password 'postgres'");
-            // The functions' database roles, able to log in (the migration grants them their tables; see README
-            // "Security"); the dev password of each is its name.
+            // The functions' database roles, able to log in (the migration grants them their tables; see
+            // docs/security.md); the dev password of each is its name.
             for (String role : DATABASE_ROLES) {
                 login(statement, role);
             }

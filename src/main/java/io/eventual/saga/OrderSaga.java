@@ -50,6 +50,7 @@ public class OrderSaga implements EventFunction {
 
     static final String SOURCE = "/eventual/saga";
 
+    // tag::flow[] (README.md shows this region; DocsTest keeps the two equal)
     static final SagaDefinition<OrderPlaced> FLOW = SagaDefinition.flow("order")
             .startsOn(ORDER_PLACED, OrderPlaced.class)
             .step("payment").send(PAYMENT_PROCESS, OrderSaga::charge)
@@ -61,6 +62,7 @@ public class OrderSaga implements EventFunction {
             .step("shipping").send(SHIPPING_SCHEDULE, OrderSaga::ship)
                     .onSuccess(SHIPPING_SCHEDULED).onFailure(SHIPPING_FAILED).timeout(ofSeconds(60))
             .endsWith(ORDER_COMPLETED, OrderSaga::complete, ORDER_CANCELLED, OrderSaga::cancel);
+    // end::flow[]
 
     static ProcessPayment charge(OrderPlaced order) {
         return new ProcessPayment(order.orderId(), order.customerId(), order.totalMoney());

@@ -40,7 +40,7 @@ class FailoverIT {
     static final Duration LOAD = Duration.ofSeconds(90);
     static final Duration BROKER_KILLED_AT = Duration.ofSeconds(30);
     static final Duration DATABASE_KILLED_AT = Duration.ofSeconds(60);
-    /** README "Broker pair": the lock's ZooKeeper session (8 s) lapses, the backup activates, clients reconnect. */
+    /** docs/availability.md, "The broker pair": the lock's ZooKeeper session (8 s) lapses, the backup activates, clients reconnect. */
     static final Duration LONGEST_GAP = Duration.ofSeconds(15);
 
     static Path directory;

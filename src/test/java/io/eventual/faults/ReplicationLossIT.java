@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.eventual.testing.ScratchData;
 
 /**
- * What a database failover can lose (README "Database failover"): the network to the standby cut, the primary killed,
+ * What a database failover can lose (docs/availability.md, "Database failover"): the network to the standby cut, the primary killed,
  * the standby promoted. With asynchronous replication a commit the client was told of is gone; with a synchronous standby no
  * commit is acknowledged before the standby has it, so none is lost — it waits instead.
  */

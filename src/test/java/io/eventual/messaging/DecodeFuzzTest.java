@@ -43,7 +43,7 @@ import io.eventual.event.InvalidEventException;
  * Without {@code JAZZER_FUZZ} these run as regression tests over the inputs kept in
  * {@code src/test/resources/io/eventual/messaging/DecodeFuzzTestInputs} (the first finding was this test's own: a
  * backslash before the six characters {@code \u0000} is no NUL). {@code ./mvnw verify} fuzzes {@link #briefly} in an execution of its own; {@code ./mvnw verify -Pfuzz}
- * fuzzes {@link #forTenMinutes} and nothing else (README "Hostile input").
+ * fuzzes {@link #forTenMinutes} and nothing else (docs/guarantees.md, "Hostile input, tried").
  */
 class DecodeFuzzTest {
 

@@ -24,7 +24,7 @@ class RetentionConfigTest {
         assertThatThrownBy(() -> Retention.check(config(Map.of("batchSize", 0)))).hasMessageStartingWith("eventual.retention.batch-size");
     }
 
-    /** The defaults of README "Configuration", with {@code changed} instead. */
+    /** The defaults of docs/configuration.md, with {@code changed} instead. */
     private static Retention.Config config(Map<String, Object> changed) {
         Map<String, Object> values = new HashMap<>(Map.of("processedEvents", Duration.ofDays(7), "idempotencyKeys",
                 Duration.ofDays(7), "endedSagas", Duration.ofDays(30), "ledger", Duration.ofDays(30), "deadLetters",
