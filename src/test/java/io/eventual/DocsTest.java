@@ -39,6 +39,16 @@ class DocsTest {
                 .isEqualTo(fromCode);
     }
 
+    /** README's example of a spec is taken from OrderSagaSpec, line for line. */
+    @Test
+    void theReadmesSpecIsTheCodes() throws IOException {
+        String spec = Files.readString(Path.of("src/test/java/io/eventual/saga/OrderSagaSpec.java"));
+        List<String> readme = between(Files.readAllLines(README), "<!-- spec:begin -->", "<!-- spec:end -->");
+        for (String line : readme.subList(1, readme.size() - 1)) {
+            assertThat(spec).as("OrderSagaSpec.java has README's line").contains(line.strip());
+        }
+    }
+
     /** docs/configuration.md lists every eventual.* key the configuration mappings declare, and no other. */
     @Test
     void theConfigurationTableIsTheMappings() throws Exception {

@@ -120,21 +120,11 @@ public class InventoryFunction implements EventFunction {
     }
 
     private Uni<EventData> takeStock(String orderId, Map<String, Integer> wanted, List<StockItem> stock) {
-        Map<String, Integer> available = stock.stream().collect(Collectors.toMap(s -> s.sku, s -> s.available));
-        Reservation reservation = new Reservation();
-        reservation.orderId = orderId;
-        reservation.updatedAt = Instant.now();
-        for (Map.Entry<String, Integer> line : wanted.entrySet()) {
-            int left = available.getOrDefault(line.getKey(), 0);
-            if (left < line.getValue()) {
-                reservation.status = Reservation.Status.FAILED;
-                reservation.sku = line.getKey();
-                reservation.reason = "insufficient stock of " + line.getKey() + ": " + line.getValue()
-                        + " requested, " + left + " available";
-                return reservation.<Reservation> persist().map(this::outcome);
-            }
+        Reservation reservation = Reservation.decide(orderId, wanted,
+                stock.stream().collect(Collectors.toMap(s -> s.sku, s -> s.available)));
+        if (reservation.status == Reservation.Status.FAILED) {
+            return reservation.<Reservation> persist().map(this::outcome);
         }
-        reservation.status = Reservation.Status.RESERVED;
         reservation.items = write(wanted.entrySet().stream().map(e -> new ItemQuantity(e.getKey(), e.getValue())).toList());
         return StockItem.take(wanted).chain(() -> reservation.<Reservation> persist()).map(this::outcome);
     }

@@ -1,6 +1,7 @@
 package io.eventual.inventory;
 
 import java.time.Instant;
+import java.util.Map;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -45,4 +46,27 @@ public class Reservation extends PanacheEntityBase {
 
     @Version
     public long version;
+
+    /**
+     * The reservation rule: every line of the order from the {@code available} stock, or none — the first short line
+     * fails the whole order, naming its SKU. Lines (SKU → quantity) in the order's sequence; the caller takes the stock
+     * of a reservation that succeeded.
+     */
+    static Reservation decide(String orderId, Map<String, Integer> wanted, Map<String, Integer> available) {
+        Reservation reservation = new Reservation();
+        reservation.orderId = orderId;
+        reservation.updatedAt = Instant.now();
+        for (Map.Entry<String, Integer> line : wanted.entrySet()) {
+            int left = available.getOrDefault(line.getKey(), 0);
+            if (left < line.getValue()) {
+                reservation.status = Status.FAILED;
+                reservation.sku = line.getKey();
+                reservation.reason = "insufficient stock of " + line.getKey() + ": " + line.getValue() + " requested, "
+                        + left + " available";
+                return reservation;
+            }
+        }
+        reservation.status = Status.RESERVED;
+        return reservation;
+    }
 }

@@ -1,6 +1,8 @@
 package io.eventual.payment;
 
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import io.eventual.event.Money;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
@@ -74,5 +77,36 @@ public class CreditAccount extends PanacheEntityBase {
 
     BigDecimal available() {
         return creditLimit.subtract(charged);
+    }
+
+    /**
+     * The credit rule: {@code amount} is charged for the order if this account has that much available, and the
+     * order's ledger line says so; otherwise it is declined with the reason, and nothing moves.
+     */
+    Payment charge(String orderId, Money amount) {
+        Payment payment = new Payment();
+        payment.orderId = orderId;
+        payment.customerId = customerId;
+        payment.amount = amount.amount();
+        payment.currency = amount.currency();
+        payment.updatedAt = Instant.now();
+        if (amount.amount().compareTo(available()) > 0) {
+            payment.status = Payment.Status.DECLINED;
+            payment.reason = "insufficient credit: " + amount.amount() + " " + amount.currency() + " requested, "
+                    + available() + " available";
+        } else {
+            payment.status = Payment.Status.CHARGED;
+            payment.paymentId = UUID.randomUUID().toString();
+            charged = charged.add(amount.amount());
+        }
+        return payment;
+    }
+
+    /** Gives a charged payment's amount back to this account. */
+    void refund(Payment payment, String reason) {
+        charged = charged.subtract(payment.amount);
+        payment.status = Payment.Status.REFUNDED;
+        payment.reason = reason;
+        payment.updatedAt = Instant.now();
     }
 }

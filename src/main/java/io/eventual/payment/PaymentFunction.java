@@ -72,23 +72,7 @@ public class PaymentFunction implements EventFunction {
     }
 
     private Uni<EventData> authorise(ProcessPayment command, CreditAccount account) {
-        Money amount = command.amount();
-        Payment payment = new Payment();
-        payment.orderId = command.orderId();
-        payment.customerId = command.customerId();
-        payment.amount = amount.amount();
-        payment.currency = amount.currency();
-        payment.updatedAt = Instant.now();
-        if (amount.amount().compareTo(account.available()) > 0) {
-            payment.status = Payment.Status.DECLINED;
-            payment.reason = "insufficient credit: " + amount.amount() + " " + amount.currency() + " requested, "
-                    + account.available() + " available";
-        } else {
-            payment.status = Payment.Status.CHARGED;
-            payment.paymentId = UUID.randomUUID().toString();
-            account.charged = account.charged.add(amount.amount());
-        }
-        return payment.<Payment> persist().map(this::outcome);
+        return account.charge(command.orderId(), command.amount()).<Payment> persist().map(this::outcome);
     }
 
     private EventData outcome(Payment payment) {
@@ -112,10 +96,7 @@ public class PaymentFunction implements EventFunction {
             }
             return CreditAccount.locked(CreditAccount.idOf(payment.customerId, payment.currency))
                     .map(account -> {
-                        account.charged = account.charged.subtract(payment.amount);
-                        payment.status = Payment.Status.REFUNDED;
-                        payment.reason = command.reason();
-                        payment.updatedAt = Instant.now();
+                        account.refund(payment, command.reason());
                         return refunded(payment, payment.amount);
                     });
         }).map(reply -> List.of(event.cause(SOURCE, reply)));
