@@ -50,22 +50,37 @@ class BadInputTest {
             "malformed JSON           | {\"customerId\": \"x\", | ",
             "not an object            | [1,2,3] | ",
             "missing customerId       | {\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | customerId",
-            "empty items              | {\"customerId\":\"c\",\"items\":[],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items",
-            "zero quantity            | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":0,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].quantity",
-            "negative quantity        | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":-3,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].quantity",
-            "zero price               | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":\"0\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].unitPrice",
-            "negative price           | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":-1}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].unitPrice",
-            "price not a number       | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":\"cheap\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].unitPrice",
-            "unknown currency         | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"XYZ\",\"shippingAddress\":" + ADDRESS + "} | currency",
+            "empty items              | {\"customerId\":\"c\",\"items\":[],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS
+                    + "} | items",
+            "zero quantity            | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":0,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].quantity",
+            "negative quantity        | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":-3,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].quantity",
+            "zero price               | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":\"0\"}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].unitPrice",
+            "negative price           | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":-1}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].unitPrice",
+            "price not a number       | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":\"cheap\"}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].unitPrice",
+            "unknown currency         | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"XYZ\",\"shippingAddress\":" + ADDRESS
+                    + "} | currency",
             "missing address          | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\"} | shippingAddress",
-            "unknown country          | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":{\"country\":\"XX\"}} | shippingAddress.country",
-            "huge quantity            | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":99999999999999,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].quantity",
-            "huge price               | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":1e400}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].unitPrice",
-            "SQL-looking customer     | {\"customerId\":\"x'; drop table saga; --\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | customerId",
-            "script-looking SKU       | {\"customerId\":\"c\",\"items\":[{\"sku\":\"<script>alert(1)</script>\",\"quantity\":1,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].sku",
-            "object where number      | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":{},\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | items[0].quantity",
-            "unknown priority         | {\"customerId\":\"c\",\"priority\":\"URGENT\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | priority",
-            "trailing garbage         | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} xyz | ",
+            "unknown country          | {\"customerId\":\"c\",\"items\":" + ITEMS
+                    + ",\"currency\":\"EUR\",\"shippingAddress\":{\"country\":\"XX\"}} | shippingAddress.country",
+            "huge quantity            | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":99999999999999,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].quantity",
+            "huge price               | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1,\"unitPrice\":1e400}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].unitPrice",
+            "SQL-looking customer     | {\"customerId\":\"x'; drop table saga; --\",\"items\":" + ITEMS
+                    + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | customerId",
+            "script-looking SKU       | {\"customerId\":\"c\",\"items\":[{\"sku\":\"<script>alert(1)</script>\",\"quantity\":1,\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].sku",
+            "object where number      | {\"customerId\":\"c\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":{},\"unitPrice\":\"2.00\"}],\"currency\":\"EUR\",\"shippingAddress\":"
+                    + ADDRESS + "} | items[0].quantity",
+            "unknown priority         | {\"customerId\":\"c\",\"priority\":\"URGENT\",\"items\":" + ITEMS
+                    + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS + "} | priority",
+            "trailing garbage         | {\"customerId\":\"c\",\"items\":" + ITEMS + ",\"currency\":\"EUR\",\"shippingAddress\":" + ADDRESS
+                    + "} xyz | ",
     })
     void placingABadOrderIsRefused(String name, String body, String field) {
         var response = given().contentType("application/json").body(body)

@@ -99,19 +99,20 @@ class DatabaseRolesTest {
         StringBuilder actual = new StringBuilder();
         try (Connection owner = DriverManager.getConnection(url, "postgres", "postgres");
                 Statement sql = owner.createStatement();
-                ResultSet roles = sql.executeQuery("""
-                        select r.rolname,
-                               coalesce((select string_agg('`' || m.rolname || '`', ', ' order by m.rolname)
-                                         from pg_auth_members a join pg_roles m on m.oid = a.roleid where a.member = r.oid), '') as member_of,
-                               coalesce((select string_agg('`' || table_name || '` ' || privileges, ', ' order by table_name)
-                                         from (select table_name, string_agg(case privilege_type when 'SELECT' then 'S'
-                                                   when 'INSERT' then 'I' when 'UPDATE' then 'U' when 'DELETE' then 'D'
-                                                   else ' ' || privilege_type || ' ' end, '' order by
-                                                   position(left(privilege_type, 1) in 'SIUD'), privilege_type) as privileges
-                                               from information_schema.role_table_grants
-                                               where grantee = r.rolname and table_schema = 'public' group by table_name) t), '')
-                                   as tables
-                        from pg_roles r where r.rolname like 'eventual\\_%' and r.rolname <> 'eventual_local' order by 1""")) {
+                ResultSet roles = sql.executeQuery(
+                        """
+                                select r.rolname,
+                                       coalesce((select string_agg('`' || m.rolname || '`', ', ' order by m.rolname)
+                                                 from pg_auth_members a join pg_roles m on m.oid = a.roleid where a.member = r.oid), '') as member_of,
+                                       coalesce((select string_agg('`' || table_name || '` ' || privileges, ', ' order by table_name)
+                                                 from (select table_name, string_agg(case privilege_type when 'SELECT' then 'S'
+                                                           when 'INSERT' then 'I' when 'UPDATE' then 'U' when 'DELETE' then 'D'
+                                                           else ' ' || privilege_type || ' ' end, '' order by
+                                                           position(left(privilege_type, 1) in 'SIUD'), privilege_type) as privileges
+                                                       from information_schema.role_table_grants
+                                                       where grantee = r.rolname and table_schema = 'public' group by table_name) t), '')
+                                           as tables
+                                from pg_roles r where r.rolname like 'eventual\\_%' and r.rolname <> 'eventual_local' order by 1""")) {
             actual.append("| role | member of | tables: S select, I insert, U update, D delete |\n|---|---|---|\n");
             while (roles.next()) {
                 actual.append("| `").append(roles.getString(1)).append("` | ").append(roles.getString(2)).append(" | ")

@@ -94,7 +94,8 @@ class DocsTest {
         }
         Set<String> packages;
         try (Stream<Path> entries = Files.list(Path.of("src/main/java/io/eventual"))) {
-            packages = entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            packages = entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
         assertThat(listed).as("packages in docs/architecture.md's layout").isEqualTo(packages);
     }

@@ -144,8 +144,9 @@ class EventStoreTest {
             for (int i = 0; i < 2; i++) {
                 amqp.send("order.completed", Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", eventId,
                         "cloudEvents:source", "/eventual/saga", "cloudEvents:type", "order.completed", "cloudEvents:subject",
-                        orderId), "application/json", "{\"orderId\":\"%s\",\"customerId\":\"c\",\"total\":{\"amount\":\"1.00\",\"currency\":\"EUR\"}}"
-                        .formatted(orderId));
+                        orderId), "application/json",
+                        "{\"orderId\":\"%s\",\"customerId\":\"c\",\"total\":{\"amount\":\"1.00\",\"currency\":\"EUR\"}}"
+                                .formatted(orderId));
             }
         }
         await().atMost(WAIT).until(() -> Metrics.scrape().since(before, "eventual_events_duplicates_total",

@@ -39,7 +39,8 @@ class FunctionIsolationTest {
     void aPaymentOnlyInstanceLeavesOtherFunctionsEventsInTheirQueues() {
         Db db = Db.owner();
         String orderId = UUID.randomUUID().toString();
-        String reserveId = publish("inventory.reserve", "{\"orderId\":\"%s\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}".formatted(orderId));
+        String reserveId = publish("inventory.reserve",
+                "{\"orderId\":\"%s\",\"items\":[{\"sku\":\"SKU-1\",\"quantity\":1}]}".formatted(orderId));
         publish("payment.process",
                 "{\"orderId\":\"%s\",\"customerId\":\"frank\",\"amount\":{\"amount\":\"12.00\",\"currency\":\"EUR\"}}".formatted(orderId));
 

@@ -97,8 +97,10 @@ class GuaranteesTest {
             String charge = publish("payment.process",
                     "{\"orderId\":\"%s\",\"customerId\":\"lea\",\"amount\":{\"amount\":\"1.00\",\"currency\":\"EUR\"}}"
                             .formatted(orderId));
-            await().atMost(Duration.ofSeconds(15)).until(() -> db.count("select count(*) from dead_letter where event_id = $1", charge) == 1);
-            assertThat(db.integer("select attempts from dead_letter where event_id = $1", charge)).as("eventual.retry.attempts").isEqualTo(5);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> db.count("select count(*) from dead_letter where event_id = $1", charge) == 1);
+            assertThat(db.integer("select attempts from dead_letter where event_id = $1", charge)).as("eventual.retry.attempts")
+                    .isEqualTo(5);
             assertThat(db.text("select reason from dead_letter where event_id = $1", charge)).contains("charge refused by GuaranteesTest");
             Metrics after = Metrics.scrape();
             assertThat(after.since(before, "eventual_events_retried_total", Map.of("function", "payment", "type", "payment.process")))

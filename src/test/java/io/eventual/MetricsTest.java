@@ -1,6 +1,5 @@
 package io.eventual;
 
-import static io.eventual.testing.Events.publish;
 import static io.eventual.testing.Orders.awaitStatus;
 import static io.eventual.testing.Orders.item;
 import static io.eventual.testing.Orders.order;

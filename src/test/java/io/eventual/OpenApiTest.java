@@ -42,13 +42,15 @@ class OpenApiTest {
             Map<String, Object> operation = paths.getOrDefault(parts[1], Map.of()).get(parts[0]);
             assertThat(operation).as("%s is documented", endpoint).isNotNull();
             assertThat((String) operation.get("summary")).as("%s has a summary", endpoint).isNotBlank();
-            assertThat(openapi.getString("paths.'" + parts[1] + "'." + parts[0] + ".responses.'500'.content.'application/problem+json'.schema.$ref"))
+            assertThat(openapi
+                    .getString("paths.'" + parts[1] + "'." + parts[0] + ".responses.'500'.content.'application/problem+json'.schema.$ref"))
                     .as("%s documents its problem responses", endpoint).isEqualTo("#/components/schemas/Problem");
         }
         assertThat(openapi.getString("paths.'/orders'.post.responses.'400'.content.'application/problem+json'.schema.$ref"))
                 .isEqualTo("#/components/schemas/Problem");
         assertThat(openapi.getMap("paths.'/orders'.post.requestBody.content.'application/json'.examples")).containsKey("order");
-        assertThat(openapi.getString("paths.'/events'.post.requestBody.content.'application/cloudevents+json'.examples.'structured mode'.value"))
+        assertThat(openapi
+                .getString("paths.'/events'.post.requestBody.content.'application/cloudevents+json'.examples.'structured mode'.value"))
                 .contains("\"type\":\"order.placed\"");
         assertThat(openapi.getString("paths.'/events'.post.responses.'403'.content.'application/problem+json'.schema.$ref"))
                 .isEqualTo("#/components/schemas/Problem");

@@ -21,8 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -73,7 +73,9 @@ class RetentionTest {
             db.execute("insert into processed_event (consumer, event_id, processed_at) values ('payment', $1, now() - interval '2 hours')",
                     old + "-" + i);
         }
-        db.execute("insert into idempotency_key (key, request_hash, order_id, created_at) values ($1, 'h', 'o', now() - interval '2 hours')", old);
+        db.execute(
+                "insert into idempotency_key (key, request_hash, order_id, created_at) values ($1, 'h', 'o', now() - interval '2 hours')",
+                old);
         String orderId = place(order("rita", "DE", item("SKU-1", 1, "1.00")));
         awaitStatus(orderId, "COMPLETED");
 
@@ -113,12 +115,15 @@ class RetentionTest {
                 begin perform nextval('retention_failures'); raise exception 'refused by RetentionTest'; end $$;
                 create trigger fail_retention before delete on idempotency_key for each row execute function fail_retention()""");
         try {
-            db.execute("insert into idempotency_key (key, request_hash, order_id, created_at) values ($1, 'h', 'o', now() - interval '2 hours')", key);
+            db.execute(
+                    "insert into idempotency_key (key, request_hash, order_id, created_at) values ($1, 'h', 'o', now() - interval '2 hours')",
+                    key);
             await().atMost(Duration.ofSeconds(10)).until(() -> db.count("select last_value from retention_failures") >= 1
                     && Boolean.TRUE.equals(db.bool("select is_called from retention_failures")));
             // Another replica (this session) gets the store's turn between passes: the failed pass let go of it.
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> owner(
-                    "select case when pg_try_advisory_lock(" + STORE_LOCK + ") then pg_advisory_unlock(" + STORE_LOCK + ") else false end"));
+                    "select case when pg_try_advisory_lock(" + STORE_LOCK + ") then pg_advisory_unlock(" + STORE_LOCK
+                            + ") else false end"));
         } finally {
             owner("drop trigger fail_retention on idempotency_key; drop function fail_retention(); drop sequence retention_failures");
         }
@@ -133,7 +138,8 @@ class RetentionTest {
 
     /** Runs {@code sql} as the schema owner in a session of its own; true if it answers true. */
     boolean owner(String sql) throws Exception {
-        try (Connection owner = DriverManager.getConnection(jdbcUrl, "postgres", "postgres"); Statement statement = owner.createStatement()) {
+        try (Connection owner = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+                Statement statement = owner.createStatement()) {
             return statement.execute(sql) && statement.getResultSet().next() && statement.getResultSet().getBoolean(1);
         }
     }

@@ -99,7 +99,8 @@ public class Contract {
             address.putObject("bindings").putObject("amqp1");
             ObjectNode send = operations.putObject(type.emitter() + ".send." + name);
             send.put("action", "send").put("summary", (type.inbound()
-                    ? "eventual's trigger (POST /orders, POST /events) and outside producers publish " : type.emitter() + " publishes ") + name);
+                    ? "eventual's trigger (POST /orders, POST /events) and outside producers publish " : type.emitter() + " publishes ")
+                    + name);
             send.putObject("channel").put("$ref", "#/channels/" + name);
             send.putArray("messages").addObject().put("$ref", "#/channels/" + name + "/messages/" + name);
             for (String consumer : type.consumers()) {

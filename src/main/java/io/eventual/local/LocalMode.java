@@ -21,7 +21,8 @@ final class LocalMode {
     }
 
     static void startIfWanted() {
-        if (System.getProperty(STARTED) != null || externallyConfigured() || !present(System.getProperty("eventual-local.probe", ARTEMIS))) {
+        if (System.getProperty(STARTED) != null || externallyConfigured()
+                || !present(System.getProperty("eventual-local.probe", ARTEMIS))) {
             return;
         }
         try {

@@ -30,10 +30,18 @@ public final class BrokerAccess {
 
     /** Artemis permission types, by their names in broker.xml. */
     public enum Permission {
-        SEND("send"), CONSUME("consume"), BROWSE("browse"), CREATE_ADDRESS("createAddress"),
-        DELETE_ADDRESS("deleteAddress"), CREATE_DURABLE_QUEUE("createDurableQueue"),
-        DELETE_DURABLE_QUEUE("deleteDurableQueue"), CREATE_NON_DURABLE_QUEUE("createNonDurableQueue"),
-        DELETE_NON_DURABLE_QUEUE("deleteNonDurableQueue"), MANAGE("manage"), VIEW("view"), EDIT("edit");
+        SEND("send"),
+        CONSUME("consume"),
+        BROWSE("browse"),
+        CREATE_ADDRESS("createAddress"),
+        DELETE_ADDRESS("deleteAddress"),
+        CREATE_DURABLE_QUEUE("createDurableQueue"),
+        DELETE_DURABLE_QUEUE("deleteDurableQueue"),
+        CREATE_NON_DURABLE_QUEUE("createNonDurableQueue"),
+        DELETE_NON_DURABLE_QUEUE("deleteNonDurableQueue"),
+        MANAGE("manage"),
+        VIEW("view"),
+        EDIT("edit");
 
         private final String xmlName;
 

@@ -52,7 +52,8 @@ public class DeadLetters {
 
     /** What a redrive did. */
     public enum Redrive {
-        REDRIVEN, NOT_FOUND,
+        REDRIVEN,
+        NOT_FOUND,
         /** Its body is not text, which no consumer reads: it can only be discarded. */
         NOT_TEXT
     }

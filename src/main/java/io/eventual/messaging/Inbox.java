@@ -89,7 +89,8 @@ public class Inbox {
                     .invoke(() -> first.set(true))
                     .onFailure(ProcessedEvents::isDuplicate).recoverWithNull()
                     // A handler may refuse what it already applied (the order exists): a duplicate, not a failure.
-                    .onFailure(error -> !Failures.isTransient(error)).recoverWithUni(error -> processed.seen(consumer, event.id(), event.source())
+                    .onFailure(error -> !Failures.isTransient(error))
+                    .recoverWithUni(error -> processed.seen(consumer, event.id(), event.source())
                             .chain(seen -> seen ? Uni.createFrom().voidItem() : Uni.createFrom().failure(error)));
         }).onFailure().invoke(error -> {
             meters.failed().increment();
@@ -99,7 +100,8 @@ public class Inbox {
         Uni<Void> patient = attempt.onFailure(Failures::isTransient).retry()
                 .withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely();
         Uni<Void> withRetries = retry.attempts() > 1
-                ? patient.onFailure(error -> !(error instanceof RejectedEventException)).retry().withBackOff(retry.initialBackoff(), retry.maxBackoff())
+                ? patient.onFailure(error -> !(error instanceof RejectedEventException)).retry()
+                        .withBackOff(retry.initialBackoff(), retry.maxBackoff())
                         .atMost(retry.attempts() - 1)
                 : patient;
         return withRetries

@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collector;
 
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Singleton;
 
 import io.quarkus.arc.Unremovable;
 import io.quarkus.hibernate.reactive.panache.Panache;

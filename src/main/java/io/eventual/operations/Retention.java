@@ -195,7 +195,8 @@ class Retention {
         // or a failed pass would stop retention on every replica for as long as that connection lives.
         return pool.withConnection(conn -> conn.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(lock))
                 .chain(rows -> !rows.iterator().next().getBoolean("locked") ? Uni.createFrom().item(0L)
-                        : all(conn, purges).chain(deleted -> "store".equals(function) ? months().map(n -> deleted + n) : Uni.createFrom().item(deleted))
+                        : all(conn, purges).chain(
+                                deleted -> "store".equals(function) ? months().map(n -> deleted + n) : Uni.createFrom().item(deleted))
                                 .eventually(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(lock)))));
     }
 

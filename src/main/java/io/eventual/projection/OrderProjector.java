@@ -128,27 +128,27 @@ public class OrderProjector {
     /** Applies one page of events after {@code position} to the view; returns the position reached. */
     private Uni<GlobalPosition> project(SqlConnection conn, GlobalPosition position) {
         return EventStore.readAll(conn, position, PAGE).chain(events -> {
-                    if (events.isEmpty()) {
-                        return Uni.createFrom().item(position);
-                    }
-                    // Only an order's events make an order; stock, credit and uncatalogued events pass by.
-                    List<StoredEvent> orders = events.stream().filter(e -> EventType.of(e.type())
-                            .filter(EventType::aboutOrders).isPresent()).toList();
-                    GlobalPosition last = events.get(events.size() - 1).global();
-                    if (orders.isEmpty()) {
-                        return Uni.createFrom().item(last);
-                    }
-                    List<String> ids = orders.stream().map(StoredEvent::streamId).distinct().toList();
-                    return load(conn, ids).chain(current -> {
-                        Map<String, OrderSummary> changed = new LinkedHashMap<>();
-                        for (StoredEvent event : orders) {
-                            OrderSummary before = changed.getOrDefault(event.streamId(),
-                                    current.getOrDefault(event.streamId(), fold.initial(event.streamId())));
-                            changed.put(event.streamId(), fold.apply(before, event));
-                        }
-                        return save(conn, changed.values()).replaceWith(last);
-                    });
-                });
+            if (events.isEmpty()) {
+                return Uni.createFrom().item(position);
+            }
+            // Only an order's events make an order; stock, credit and uncatalogued events pass by.
+            List<StoredEvent> orders = events.stream().filter(e -> EventType.of(e.type())
+                    .filter(EventType::aboutOrders).isPresent()).toList();
+            GlobalPosition last = events.get(events.size() - 1).global();
+            if (orders.isEmpty()) {
+                return Uni.createFrom().item(last);
+            }
+            List<String> ids = orders.stream().map(StoredEvent::streamId).distinct().toList();
+            return load(conn, ids).chain(current -> {
+                Map<String, OrderSummary> changed = new LinkedHashMap<>();
+                for (StoredEvent event : orders) {
+                    OrderSummary before = changed.getOrDefault(event.streamId(),
+                            current.getOrDefault(event.streamId(), fold.initial(event.streamId())));
+                    changed.put(event.streamId(), fold.apply(before, event));
+                }
+                return save(conn, changed.values()).replaceWith(last);
+            });
+        });
     }
 
     private Uni<Map<String, OrderSummary>> load(SqlConnection conn, List<String> ids) {

@@ -56,7 +56,8 @@ public class OrderTimeline {
 
     private Uni<Boolean> purged(String orderId, List<StoredEvent> events) {
         return !events.isEmpty() ? Uni.createFrom().item(false)
-                : pool.preparedQuery("select 1 from order_view where order_id = $1").execute(Tuple.of(orderId)).map(rows -> rows.size() > 0);
+                : pool.preparedQuery("select 1 from order_view where order_id = $1").execute(Tuple.of(orderId))
+                        .map(rows -> rows.size() > 0);
     }
 
     private static List<Entry> causalOrder(List<StoredEvent> events, Map<String, List<Applied>> applied) {

@@ -16,7 +16,6 @@ import static io.eventual.event.EventType.PAYMENT_REFUNDED;
 import static io.eventual.event.EventType.SHIPPING_FAILED;
 import static io.eventual.event.EventType.SHIPPING_SCHEDULE;
 import static io.eventual.event.EventType.SHIPPING_SCHEDULED;
-
 import static java.time.Duration.ofSeconds;
 
 import java.util.ArrayList;
@@ -50,6 +49,7 @@ public class OrderSaga implements EventFunction {
 
     static final String SOURCE = "/eventual/saga";
 
+    // @formatter:off: the flow reads as a table
     // tag::flow[] (README.md shows this region; DocsTest keeps the two equal)
     static final SagaDefinition<OrderPlaced> FLOW = SagaDefinition.flow("order")
             .startsOn(ORDER_PLACED, OrderPlaced.class)
@@ -63,6 +63,7 @@ public class OrderSaga implements EventFunction {
                     .onSuccess(SHIPPING_SCHEDULED).onFailure(SHIPPING_FAILED).timeout(ofSeconds(60))
             .endsWith(ORDER_COMPLETED, OrderSaga::complete, ORDER_CANCELLED, OrderSaga::cancel);
     // end::flow[]
+    // @formatter:on
 
     static ProcessPayment charge(OrderPlaced order) {
         return new ProcessPayment(order.orderId(), order.customerId(), order.totalMoney());

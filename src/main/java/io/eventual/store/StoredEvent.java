@@ -12,7 +12,8 @@ public record StoredEvent(long transactionId, long position, String streamId, in
             + "correlation_id, causation_id, data, recorded_at";
 
     public static StoredEvent of(Row row) {
-        return new StoredEvent(row.getLong("transaction_id"), row.getLong("position"), row.getString("stream_id"), row.getInteger("version"),
+        return new StoredEvent(row.getLong("transaction_id"), row.getLong("position"), row.getString("stream_id"),
+                row.getInteger("version"),
                 row.getString("event_id"), row.getString("type"), row.getInteger("schema_version"), row.getString("source"),
                 row.getOffsetDateTime("time").toInstant(), row.getString("correlation_id"), row.getString("causation_id"),
                 row.getString("data"), row.getOffsetDateTime("recorded_at").toInstant());

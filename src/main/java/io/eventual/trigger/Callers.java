@@ -21,7 +21,9 @@ import io.eventual.messaging.MessagingConfig;
 public class Callers {
 
     public enum Caller {
-        ADMIN, PRODUCER, ANONYMOUS
+        ADMIN,
+        PRODUCER,
+        ANONYMOUS
     }
 
     /** The admin's scheme, which makes a browser ask for the console's credentials. */

@@ -23,8 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
-import io.eventual.messaging.MessagingConfig;
 import io.eventual.event.InvalidEventException;
+import io.eventual.messaging.MessagingConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -65,20 +65,15 @@ public class EventResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(responseCode = "202", description = "Accepted: the event is recorded and will be published",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Published.class)))
-    @APIResponse(responseCode = "401", description = "A type that needs a credential (a producer token or the admin's), or wrong credentials",
-            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
-    @APIResponse(responseCode = "409", description = "An order.placed for an order that exists",
-            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
-    @APIResponse(responseCode = "403", description = "A type outside services may not publish",
-            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "202", description = "Accepted: the event is recorded and will be published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Published.class)))
+    @APIResponse(responseCode = "401", description = "A type that needs a credential (a producer token or the admin's), or wrong credentials", content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "409", description = "An order.placed for an order that exists", content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "403", description = "A type outside services may not publish", content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     public Uni<Response> publish(HttpHeaders headers, @RequestBody(required = true, description = "Binary mode: the event's "
             + "data, with ce-specversion, ce-id, ce-source, ce-type (and optional ce-subject, ce-time, ce-schemaversion, "
             + "ce-correlationid, ce-causationid, ce-priority) headers. Structured mode: the whole event as "
             + "application/cloudevents+json.", content = { @Content(mediaType = MediaType.APPLICATION_JSON),
-                    @Content(mediaType = EventCodec.STRUCTURED_JSON) })
-            byte[] body) {
+                    @Content(mediaType = EventCodec.STRUCTURED_JSON) }) byte[] body) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         callers.of(authorization); // wrong credentials are refused before the event is even read
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
@@ -92,7 +87,7 @@ public class EventResource {
         callers.requirePublisher(authorization, event.type());
         return (event.type() == EventType.ORDER_PLACED ? publisher.publishNewOrder(event) : publisher.publish(event))
                 .map(published -> Response.accepted(
-                new Published(published.id(), published.type().typeName(), published.subject())).build());
+                        new Published(published.id(), published.type().typeName(), published.subject())).build());
     }
 
     private static Map<String, String> attributes(HttpHeaders headers) {

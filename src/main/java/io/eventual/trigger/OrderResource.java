@@ -13,9 +13,9 @@ import java.util.UUID;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -139,15 +139,12 @@ public class OrderResource {
     @Operation(summary = "Place an order", description = "Publishes order.placed once it is durably recorded; the saga takes it from there.")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(responseCode = "202", description = "Accepted: order.placed is recorded and will be published",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
-    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request",
-            content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "202", description = "Accepted: order.placed is recorded and will be published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request", content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     public Uni<Response> place(
             @Parameter(description = "Retries with the same key and body return the first order") @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = PlaceOrder.class))) byte[] body) {
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlaceOrder.class))) byte[] body) {
         callers.requirePublisher(authorization, EventType.ORDER_PLACED);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidEventException("Idempotency-Key", "must be 1 to 200 characters");

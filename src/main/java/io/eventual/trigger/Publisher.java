@@ -40,7 +40,8 @@ class Publisher {
         return Transactions.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(ORDER_EXISTS,
                 Boolean.class).setParameter("order", placed.subject()).getSingleResult()
                 .chain(exists -> exists ? Uni.createFrom().failure(new OrderExists(placed.subject()))
-                        : outbox.append(List.of(placed))))).replaceWith(placed);
+                        : outbox.append(List.of(placed)))))
+                .replaceWith(placed);
     }
 
     /** Whether the order is known anywhere: its saga, the view, the store, or waiting in the outbox. */

@@ -344,7 +344,8 @@ public final class Benchmark {
         step.processes().forEach((name, p) -> processes.append(String.format(Locale.ROOT, " %s %.1f (jit %.1f, %.0f wake-ups)", name,
                 p.cpuMillisPerSaga(), p.jitMillisPerSaga(), p.wakeUpsPerSaga())));
         StringBuilder infrastructure = new StringBuilder();
-        step.infrastructureCpuMillisPerSaga().forEach((name, ms) -> infrastructure.append(String.format(Locale.ROOT, " %s %.0f", name, ms)));
+        step.infrastructureCpuMillisPerSaga()
+                .forEach((name, ms) -> infrastructure.append(String.format(Locale.ROOT, " %s %.0f", name, ms)));
         log("%-14s offered %4d/s  ended %7.1f/s  p50 %6.0f ms  p99 %7.0f ms  unfinished %d  errors %d  app cpu %.2f (%.0f ms/saga:%s)  infrastructure ms/saga:%s  tx/saga %.1f  machine %.0f %%  rss %.0f MiB",
                 step.label(), step.offeredPerSecond(), step.sagasPerSecond(), step.endToEnd().p50(), step.endToEnd().p99(),
                 step.unfinished(), step.httpErrors(), step.appCores(), step.appCpuMillisPerSaga(), processes, infrastructure,

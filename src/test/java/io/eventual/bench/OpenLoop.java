@@ -23,8 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.vertx.amqp.AmqpClient;
 import io.eventual.testing.Operator;
+import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpReceiverOptions;
 import io.vertx.core.Vertx;
@@ -278,7 +278,8 @@ final class OpenLoop implements AutoCloseable {
                                -- the store's own dedupe records are not deliveries of their own: it gets each event once
                                (select count(*) from processed_event where consumer <> 'store'),
                                (select count(*) from dead_letter), (select coalesce(max(position), 0) from event_store)""");
-                ResultSet consumers = c.createStatement().executeQuery("select consumer, count(*) from processed_event group by consumer")) {
+                ResultSet consumers = c.createStatement()
+                        .executeQuery("select consumer, count(*) from processed_event group by consumer")) {
             Map<String, Long> byConsumer = new TreeMap<>();
             while (consumers.next()) {
                 byConsumer.put(consumers.getString(1), consumers.getLong(2));

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.vertx.amqp.AmqpClient;
 import io.eventual.testing.Operator;
+import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpReceiver;
@@ -162,7 +162,8 @@ final class PhysicalLimits {
         long seconds = Math.max(40, duration.toSeconds() * 3);
         long warmup = seconds / 2;
         Process perf = new ProcessBuilder(home.resolve("bin/artemis").toString(), "perf", "client", "--url",
-                "amqp://" + host + ":" + port, "--user", Operator.USER, "--password", Operator.PASSWORD, "--protocol", "AMQP", "--persistent", "--message-size", Integer.toString(size),
+                "amqp://" + host + ":" + port, "--user", Operator.USER, "--password", Operator.PASSWORD, "--protocol", "AMQP",
+                "--persistent", "--message-size", Integer.toString(size),
                 "--max-pending", Integer.toString(window), "--warmup", Long.toString(warmup), "--duration", Long.toString(seconds),
                 "--json", report.toString(),
                 "queue://bench.perf." + UUID.randomUUID().toString().substring(0, 8))

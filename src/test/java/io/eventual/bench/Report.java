@@ -42,7 +42,8 @@ final class Report {
         for (Results.Run run : r.runs()) {
             md.append("\n### ").append(run.setup()).append(String.format(Locale.ROOT, " — peak %.1f sagas/s", run.peakSagasPerSecond()));
             if (!Double.isNaN(run.proxyRoundTripMillis())) {
-                md.append(String.format(Locale.ROOT, " (measured database round trip through the proxy %.1f ms)", run.proxyRoundTripMillis()));
+                md.append(String.format(Locale.ROOT, " (measured database round trip through the proxy %.1f ms)",
+                        run.proxyRoundTripMillis()));
             }
             md.append("\n\n| step | offered/s | sagas/s | p50 ms | p95 ms | p99 ms | max ms | completed / cancelled / unfinished "
                     + "| HTTP errors | dead letters | write tx/saga | deliveries/saga (functions + store) | app CPU (cores) "
@@ -65,9 +66,11 @@ final class Report {
             Step half = run.halfOfPeak();
             md.append("\nAt ").append(half.label()).append(": write transactions per saga by who made them: ")
                     .append(join(half.transactionsPerSagaBy(), "%.1f")).append("; CPU per saga by process: ")
-                    .append(join(perProcess(half, Step.ProcessCost::cpuMillisPerSaga), "%.1f ms")).append(", of which compiling code (JIT, which the native executables do ")
+                    .append(join(perProcess(half, Step.ProcessCost::cpuMillisPerSaga), "%.1f ms"))
+                    .append(", of which compiling code (JIT, which the native executables do ")
                     .append("not do at run time): ").append(join(perProcess(half, Step.ProcessCost::jitMillisPerSaga), "%.1f ms"))
-                    .append("; thread wake-ups per saga by process: ").append(join(perProcess(half, Step.ProcessCost::wakeUpsPerSaga), "%.0f"))
+                    .append("; thread wake-ups per saga by process: ")
+                    .append(join(perProcess(half, Step.ProcessCost::wakeUpsPerSaga), "%.0f"))
                     .append(" (preemptions: ").append(join(perProcess(half, Step.ProcessCost::preemptionsPerSaga), "%.0f")).append(")")
                     .append("; the infrastructure's CPU per saga: ").append(join(half.infrastructureCpuMillisPerSaga(), "%.1f ms"))
                     .append(", PostgreSQL's by who it worked for: ").append(join(half.postgresCpuMillisPerSagaBy(), "%.1f ms"))
@@ -104,7 +107,8 @@ final class Report {
                     t.unloadedP50GrowthMillis(), t.unloadedP50GrowthLimitMillis(),
                     yes(t.unloadedP50GrowthMillis() <= t.unloadedP50GrowthLimitMillis())));
         }
-        row(md, "≤ 12 committed transactions per saga in split at half of peak", t.splitTransactionsPerSagaAtHalfPeak(), "%.1f", v -> v <= 12);
+        row(md, "≤ 12 committed transactions per saga in split at half of peak", t.splitTransactionsPerSagaAtHalfPeak(), "%.1f",
+                v -> v <= 12);
         row(md, "single peak ≥ 2 × the pre-change single peak", t.singleOverBefore(), "%.2f ×", v -> v >= 2);
         row(md, "all-in-one JVM ≤ 400 MB RSS", t.peakRssMiB(), "%.0f MiB", v -> v * Benchmark.MIB <= 400 * Benchmark.MB);
         return md.toString();

@@ -226,12 +226,19 @@ class DeployManifestsTest {
                 .containersAreHardened()).anyMatch(p -> p.contains("payment/function: readiness and liveness probes"));
         assertThat(broken(d -> kind(d, "StatefulSet", "postgres") ? remove(d, "/spec/template/spec/containers/0/securityContext",
                 "readOnlyRootFilesystem") : d).containersAreHardened()).anyMatch(p -> p.contains("read-only root filesystem"));
-        assertThat(broken(d -> kind(d, "Deployment", "payment") ? set(d, "/spec/template/spec/containers/0", "image", "eventual:latest") : d)
-                .containersAreHardened()).anyMatch(p -> p.contains("is not pinned"));
-        assertThat(broken(d -> kind(d, "StatefulSet", "postgres") ? set(d, "/spec/selector/matchLabels", "app.kubernetes.io/name", "pg") : d)
-                .selectorsMatchPodLabels()).anyMatch(p -> p.contains("postgres: selector"));
-        assertThat(broken(d -> d.path("kind").asText().equals("Secret") && d.at("/metadata/name").asText().startsWith("postgres-credentials") ? null : d)
-                .referencedSecretsAndConfigMapsExist()).anyMatch(p -> p.contains("Secret postgres-credentials"));
+        assertThat(
+                broken(d -> kind(d, "Deployment", "payment") ? set(d, "/spec/template/spec/containers/0", "image", "eventual:latest") : d)
+                        .containersAreHardened())
+                .anyMatch(p -> p.contains("is not pinned"));
+        assertThat(
+                broken(d -> kind(d, "StatefulSet", "postgres") ? set(d, "/spec/selector/matchLabels", "app.kubernetes.io/name", "pg") : d)
+                        .selectorsMatchPodLabels())
+                .anyMatch(p -> p.contains("postgres: selector"));
+        assertThat(
+                broken(d -> d.path("kind").asText().equals("Secret") && d.at("/metadata/name").asText().startsWith("postgres-credentials")
+                        ? null : d)
+                        .referencedSecretsAndConfigMapsExist())
+                .anyMatch(p -> p.contains("Secret postgres-credentials"));
         assertThat(broken(d -> kind(d, "ScaledObject", "payment") ? remove(d, "/spec/triggers", "1") : d)
                 .scaledObjectsMatchTheCatalogue()).anyMatch(p -> p.startsWith("payment: scales on"));
         assertThat(broken(d -> kind(d, "HorizontalPodAutoscaler", "trigger") ? set(d, "/spec/scaleTargetRef", "name", "shipping") : d)

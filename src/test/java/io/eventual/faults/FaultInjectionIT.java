@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -279,7 +279,7 @@ class FaultInjectionIT {
             for (String function : List.of("saga", "payment", "inventory", "store")) {
                 List<AppProcess> instances = function.equals("saga") ? List.of(saga, joining.get(0))
                         : function.equals("payment") ? List.of(payment, joining.get(1))
-                        : function.equals("inventory") ? List.of(work, joining.get(2)) : stores;
+                                : function.equals("inventory") ? List.of(work, joining.get(2)) : stores;
                 for (AppProcess instance : instances) {
                     assertThat(applied(instance, function)).as("events %s applied by %s", function, instance.name).isPositive();
                 }

@@ -102,7 +102,8 @@ class InfrastructureCrashIT {
         host.destroyForcibly();
         doomed.forEach(process -> process.onExit().join());
         Batches.run(host::waitFor);
-        assertThatThrownBy(() -> batches.count("select 1", List.of())).as("PostgreSQL is down too").isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> batches.count("select 1", List.of())).as("PostgreSQL is down too")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     private static ProcessHandle postmaster() {

@@ -25,6 +25,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 
@@ -165,7 +166,8 @@ class HttpPropertiesTest {
         assertThat(db.count("select count(*) from idempotency_key where key like $1", "prop-" + run + "-%"))
                 .as("accepted orders (seed %d)", seed).isEqualTo(acceptedOrders);
         int events = acceptedEvents;
-        await().atMost(Duration.ofSeconds(30)).until(() -> db.count("select count(*) from event_store where source = $1", source) >= events);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> db.count("select count(*) from event_store where source = $1", source) >= events);
         assertThat(db.count("select count(*) from event_store where source = $1", source)).as("accepted events (seed %d)", seed)
                 .isEqualTo(events);
         assertThat(acceptedOrders + acceptedEvents).as("some requests were accepted (seed %d)", seed).isPositive();

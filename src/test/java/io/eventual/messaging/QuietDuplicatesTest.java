@@ -13,13 +13,15 @@ class QuietDuplicatesTest {
 
     @Test
     void dropsTheCommitFailureOfADuplicateDeliveryOnly() {
-        assertThat(filter.isLoggable(commitFailure("ERROR: duplicate key value violates unique constraint \"processed_event_pkey\" (23505)")))
+        assertThat(
+                filter.isLoggable(commitFailure("ERROR: duplicate key value violates unique constraint \"processed_event_pkey\" (23505)")))
                 .isFalse();
         assertThat(filter.isLoggable(commitFailure("ERROR: duplicate key value violates unique constraint \"payment_pkey\" (23505)")))
                 .isTrue();
         assertThat(filter.isLoggable(commitFailure("Failed to read any response from the server"))).isTrue();
 
-        ExtLogRecord elsewhere = new ExtLogRecord(Level.ERROR, "Failed to commit transaction: \"processed_event_pkey\"", getClass().getName());
+        ExtLogRecord elsewhere = new ExtLogRecord(Level.ERROR, "Failed to commit transaction: \"processed_event_pkey\"",
+                getClass().getName());
         elsewhere.setLoggerName("io.eventual.Something");
         assertThat(filter.isLoggable(elsewhere)).isTrue();
     }

@@ -24,7 +24,6 @@ public record TestCertificates(Path caCertificate, LocalInfrastructure.ServerTls
 
     private static final String PASSWORD = "changeit";
 
-
     /** Another authority, which signed nothing eventual serves: clients trusting only it must be refused. */
     public static Path otherAuthority(Path directory) throws IOException, InterruptedException {
         Files.createDirectories(directory);

@@ -7,10 +7,9 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
 import io.eventual.event.Identifier;
-import io.eventual.event.OrderEvent;
 import io.eventual.event.ItemQuantity;
+import io.eventual.event.OrderEvent;
 
 /** {@code inventory.reserved}: every line is set aside. */
-public record InventoryReserved(@Identifier String orderId, @NotEmpty List<@Valid @NotNull ItemQuantity> items)
-        implements OrderEvent {
+public record InventoryReserved(@Identifier String orderId, @NotEmpty List<@Valid @NotNull ItemQuantity> items) implements OrderEvent {
 }

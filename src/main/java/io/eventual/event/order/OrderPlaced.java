@@ -8,12 +8,12 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-import io.eventual.event.Identifier;
 import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
-import io.eventual.event.OrderEvent;
+import io.eventual.event.Identifier;
 import io.eventual.event.ItemQuantity;
 import io.eventual.event.Money;
+import io.eventual.event.OrderEvent;
 
 /** {@code order.placed}: a customer placed an order. Its total must equal the sum of its lines. */
 @TotalMatchesItems

@@ -6,10 +6,10 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
-import io.eventual.event.Identifier;
 import io.eventual.event.Address;
-import io.eventual.event.OrderEvent;
+import io.eventual.event.Identifier;
 import io.eventual.event.ItemQuantity;
+import io.eventual.event.OrderEvent;
 
 /** {@code shipping.schedule}: book a shipment of the order's items to its address. */
 public record ScheduleShipment(

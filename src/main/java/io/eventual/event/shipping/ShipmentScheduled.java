@@ -9,6 +9,6 @@ import io.eventual.event.Identifier;
 import io.eventual.event.OrderEvent;
 
 /** {@code shipping.scheduled}: a shipment is booked. */
-public record ShipmentScheduled(@Identifier String orderId, @NotBlank String shipmentId, @NotNull LocalDate estimatedDelivery)
-        implements OrderEvent {
+public record ShipmentScheduled(@Identifier String orderId, @NotBlank String shipmentId,
+        @NotNull LocalDate estimatedDelivery) implements OrderEvent {
 }
