@@ -33,7 +33,7 @@ import io.eventual.event.inventory.ReserveInventory;
 import io.eventual.event.inventory.Restock;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 import io.eventual.messaging.RejectedEventException;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -66,7 +66,7 @@ public class InventoryFunction implements EventFunction {
                 INVENTORY_RESTOCK, this::restock, INVENTORY_ADJUST, this::adjust);
     }
 
-    void seed(@Observes StartupEvent ignored, InventoryConfig config, MessagingConfig messaging, Pool pool) {
+    void seed(@Observes StartupEvent ignored, InventoryConfig config, EventualConfig messaging, Pool pool) {
         if (!messaging.functions().contains(name()) || config.initialStock().isEmpty()) {
             return;
         }

@@ -112,7 +112,7 @@ public class Broker {
     }
 
     private final Vertx vertx;
-    private final MessagingConfig.Broker config;
+    private final EventualConfig.Broker config;
     private final List<Consumer> consumers = new CopyOnWriteArrayList<>();
     private final List<Runnable> onConnected = new CopyOnWriteArrayList<>();
     private final List<Link> links;
@@ -123,7 +123,7 @@ public class Broker {
     private final Counter connections;
     private final Counter attachFailures;
 
-    Broker(Vertx vertx, MessagingConfig config, MeterRegistry registry,
+    Broker(Vertx vertx, EventualConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int poolSize) {
         this.connections = Counter.builder("eventual.broker.connections")
                 .description("Connections to the broker opened (the first, and every reconnect)").register(registry);
@@ -184,7 +184,7 @@ public class Broker {
     }
 
     /** How to reach the broker at {@code endpoint} (TLS included), without the account. */
-    static AmqpClientOptions options(MessagingConfig.Broker config, BrokerEndpoints.Endpoint endpoint) {
+    static AmqpClientOptions options(EventualConfig.Broker config, BrokerEndpoints.Endpoint endpoint) {
         AmqpClientOptions options = new AmqpClientOptions()
                 .setHost(endpoint.host())
                 .setPort(endpoint.port())

@@ -23,7 +23,7 @@ final class BrokerEndpoints {
     private final List<Endpoint> endpoints;
     private final AtomicInteger current = new AtomicInteger();
 
-    BrokerEndpoints(MessagingConfig.Broker config) {
+    BrokerEndpoints(EventualConfig.Broker config) {
         List<Endpoint> all = new ArrayList<>();
         all.add(new Endpoint(config.host(), config.port()));
         config.failoverHosts().orElse(List.of()).forEach(entry -> all.add(parse(entry, config.port())));
@@ -39,7 +39,7 @@ final class BrokerEndpoints {
      * {@code eventual.broker.partitions} (its brokers separated by spaces), or the one pair of {@code host} and
      * {@code failover-hosts}.
      */
-    static List<BrokerEndpoints> partitions(MessagingConfig.Broker config) {
+    static List<BrokerEndpoints> partitions(EventualConfig.Broker config) {
         List<String> partitions = config.partitions().orElse(List.of());
         if (partitions.isEmpty()) {
             return List.of(new BrokerEndpoints(config));

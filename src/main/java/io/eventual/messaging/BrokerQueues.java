@@ -61,7 +61,7 @@ public class BrokerQueues {
     }
 
     private final Vertx vertx;
-    private final MessagingConfig config;
+    private final EventualConfig config;
     private final Map<String, Promise<AmqpMessage>> replies = new ConcurrentHashMap<>();
     private final List<Pair> pairs;
 
@@ -112,7 +112,7 @@ public class BrokerQueues {
         }
     }
 
-    BrokerQueues(Vertx vertx, MessagingConfig config) {
+    BrokerQueues(Vertx vertx, EventualConfig config) {
         this.vertx = vertx;
         this.config = config;
         this.pairs = BrokerEndpoints.partitions(config.broker()).stream().map(Pair::new).toList();

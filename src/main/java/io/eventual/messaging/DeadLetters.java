@@ -63,10 +63,10 @@ public class DeadLetters {
 
     private final Pool pool;
     private final OutboxRelay relay;
-    private final MessagingConfig.Retry retry;
+    private final EventualConfig.Retry retry;
     private final ConsumerMetrics metrics;
 
-    DeadLetters(Pool pool, OutboxRelay relay, MessagingConfig config, ConsumerMetrics metrics) {
+    DeadLetters(Pool pool, OutboxRelay relay, EventualConfig config, ConsumerMetrics metrics) {
         this.pool = pool;
         this.relay = relay;
         this.retry = config.retry();

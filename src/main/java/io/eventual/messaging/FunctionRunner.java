@@ -35,7 +35,7 @@ public class FunctionRunner {
         this.metrics = metrics;
     }
 
-    void start(@Observes StartupEvent ignored, MessagingConfig config) {
+    void start(@Observes StartupEvent ignored, EventualConfig config) {
         Set<String> unknown = new TreeSet<>(config.functions());
         unknown.removeAll(functions.keySet());
         if (!unknown.isEmpty()) {

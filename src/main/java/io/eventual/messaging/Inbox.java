@@ -32,12 +32,12 @@ public class Inbox {
     private final ProcessedEvents processed;
     private final Outbox outbox;
     private final DeadLetters deadLetters;
-    private final MessagingConfig.Retry retry;
+    private final EventualConfig.Retry retry;
     private final ConsumerMetrics metrics;
     private final Tracing tracing;
 
     Inbox(EventCodec codec, ProcessedEvents processed, Outbox outbox, DeadLetters deadLetters,
-            MessagingConfig config, ConsumerMetrics metrics, Tracing tracing) {
+            EventualConfig config, ConsumerMetrics metrics, Tracing tracing) {
         this.codec = codec;
         this.processed = processed;
         this.outbox = outbox;

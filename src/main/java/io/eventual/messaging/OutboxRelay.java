@@ -72,7 +72,7 @@ public class OutboxRelay {
     private final Pool pool;
     private final Broker broker;
     private final Vertx vertx;
-    private final MessagingConfig.Outbox config;
+    private final EventualConfig.Outbox config;
     /** Committed rows of this process not yet published, by position. */
     private final ConcurrentSkipListMap<Long, Pending> ready = new ConcurrentSkipListMap<>();
     /** Published rows not yet deleted: a table read must not queue them again. */
@@ -94,7 +94,7 @@ public class OutboxRelay {
     /** When a lease renewal next looks for rows of owners without a lease (until one has, every renewal does). */
     private volatile long sweepDue = System.nanoTime();
 
-    OutboxRelay(Pool pool, Broker broker, Vertx vertx, MessagingConfig config, Tracing tracing, MeterRegistry registry,
+    OutboxRelay(Pool pool, Broker broker, Vertx vertx, EventualConfig config, Tracing tracing, MeterRegistry registry,
             DeadLetters deadLetters, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
         this.deadLetters = deadLetters;
         this.readBack = Counter.builder("eventual.outbox.read")

@@ -16,7 +16,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.eventual.messaging.Loops;
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 import io.eventual.messaging.Outage;
 import io.eventual.store.Partitions;
 import io.micrometer.core.instrument.Counter;
@@ -155,7 +155,7 @@ class Retention {
                 .description("Rows deleted by the retention job").register(registry);
     }
 
-    void start(@Observes StartupEvent ignored, MessagingConfig messaging) {
+    void start(@Observes StartupEvent ignored, EventualConfig messaging) {
         if (messaging.functions().stream().anyMatch(byFunction::containsKey)) {
             Set<String> functions = Set.copyOf(messaging.functions());
             timer = vertx.setPeriodic(config.interval().toMillis(), t -> run(functions));

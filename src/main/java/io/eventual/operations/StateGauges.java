@@ -11,7 +11,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 import io.eventual.messaging.OutboxRelay;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.SagaMetrics;
@@ -51,7 +51,7 @@ class StateGauges {
         this.vertx = vertx;
     }
 
-    void start(@Observes StartupEvent ignored, MeterRegistry registry, OperationsConfig config, MessagingConfig messaging) {
+    void start(@Observes StartupEvent ignored, MeterRegistry registry, OperationsConfig config, EventualConfig messaging) {
         if (!messaging.functions().contains("store")) {
             return; // one kind of process reads them for the whole system
         }

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.eventual.event.EventType;
 import io.eventual.messaging.Loops;
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 import io.eventual.messaging.Outage;
 import io.eventual.store.EventStore;
 import io.eventual.store.GlobalPosition;
@@ -59,7 +59,7 @@ public class OrderProjector {
         this.vertx = vertx;
     }
 
-    void start(@Observes StartupEvent ignored, MessagingConfig messaging) {
+    void start(@Observes StartupEvent ignored, EventualConfig messaging) {
         if (messaging.functions().contains("store")) {
             timer = vertx.setPeriodic(500, t -> wake());
         }

@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.eventual.messaging.Contexts;
 import io.eventual.messaging.Failures;
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 import io.eventual.messaging.Outage;
 import io.eventual.messaging.Outbox;
 import io.eventual.messaging.Transactions;
@@ -47,7 +47,7 @@ class SagaTimeouts {
         this.vertx = vertx;
     }
 
-    void start(@Observes StartupEvent ignored, MessagingConfig messaging, SagaConfig config) {
+    void start(@Observes StartupEvent ignored, EventualConfig messaging, SagaConfig config) {
         if (messaging.functions().contains(saga.name())) {
             timer = vertx.setPeriodic(config.timeoutCheckInterval().toMillis(), t -> check());
         }

@@ -29,7 +29,7 @@ import io.eventual.messaging.Delivery;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
 import io.eventual.messaging.Failures;
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 import io.eventual.messaging.Storable;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
@@ -61,7 +61,7 @@ public class Recorder implements EventFunction {
     private final StreamFold<?> fold;
     private final StoreConfig config;
     private final Event<Recorded> recorded;
-    private final MessagingConfig.Retry retry;
+    private final EventualConfig.Retry retry;
     private final ObjectMapper mapper;
 
     /** Fired after events were appended, for projections that follow the store. */
@@ -81,7 +81,7 @@ public class Recorder implements EventFunction {
 
     private final DeadLetters deadLetters;
 
-    Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, MessagingConfig messaging,
+    Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, EventualConfig messaging,
             ObjectMapper mapper, ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.Broker broker,
             DeadLetters deadLetters) {
         this.deadLetters = deadLetters;

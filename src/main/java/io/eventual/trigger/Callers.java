@@ -9,7 +9,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.eventual.event.EventType;
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 
 /**
  * Who is calling, from the {@code Authorization} header: the admin (HTTP basic with {@code eventual.admin.username} and
@@ -58,7 +58,7 @@ public class Callers {
     private final List<String> producerTokens;
     private final boolean anonymousOrders;
 
-    Callers(AdminConfig admin, MessagingConfig messaging) {
+    Callers(AdminConfig admin, EventualConfig messaging) {
         this.admin = admin;
         this.producerTokens = messaging.producers().tokens().orElse(List.of());
         this.anonymousOrders = messaging.producers().anonymousOrders();

@@ -24,7 +24,7 @@ import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
 import io.eventual.event.InvalidEventException;
-import io.eventual.messaging.MessagingConfig;
+import io.eventual.messaging.EventualConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -54,7 +54,7 @@ public class EventResource {
     private final Callers callers;
     private final Set<String> publishable;
 
-    EventResource(EventCodec codec, Publisher publisher, Callers callers, MessagingConfig config) {
+    EventResource(EventCodec codec, Publisher publisher, Callers callers, EventualConfig config) {
         this.codec = codec;
         this.publisher = publisher;
         this.callers = callers;

@@ -8,8 +8,13 @@ import java.util.Set;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+/**
+ * eventual's root configuration ({@code eventual.*}): what a process runs and how it reaches the broker, retries,
+ * publishes and whom it lets in. Each function's own settings are mappings of their own (eventual.saga, eventual.payment,
+ * ...); docs/configuration.md lists every key, and DocsTest keeps that list equal to the mappings.
+ */
 @ConfigMapping(prefix = "eventual")
-public interface MessagingConfig {
+public interface EventualConfig {
 
     /** Which functions this process runs: it opens consumers only for their queues. */
     @WithDefault("saga,payment,inventory,shipping,store")
