@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.eventual.event.EventType;
 import io.eventual.local.LocalInfrastructure;
-import io.eventual.messaging.BrokerAccess;
+import io.eventual.messaging.amqp.BrokerAccess;
 import io.eventual.store.Recorder;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.eventual.testing.RawAmqp;

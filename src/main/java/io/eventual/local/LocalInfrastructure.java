@@ -32,9 +32,9 @@ import org.w3c.dom.Element;
 import org.xml.sax.InputSource;
 
 import io.eventual.event.EventType;
-import io.eventual.messaging.BrokerAccess;
-import io.eventual.messaging.BrokerAccess.Permission;
-import io.eventual.messaging.BrokerSettings;
+import io.eventual.messaging.amqp.BrokerAccess;
+import io.eventual.messaging.amqp.BrokerAccess.Permission;
+import io.eventual.messaging.amqp.BrokerSettings;
 import io.eventual.store.Recorder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.eventual.event.EventType;
+import io.eventual.messaging.amqp.Delivery;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.eventual.messaging.amqp.Broker;
+import io.eventual.messaging.outbox.Outbox;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -116,7 +118,7 @@ public interface EventualConfig {
         /**
          * The broker pairs orders are partitioned over, when one pair is not enough (docs/capacity.md): one entry per
          * pair, in partition order, its brokers separated by spaces ({@code host} or {@code host:port}). An order's
-         * events go to the pair of {@link io.eventual.messaging.OrderPartition}; every process reads every pair.
+         * events go to the pair of {@link io.eventual.messaging.amqp.OrderPartition}; every process reads every pair.
          * Absent: one pair, {@code host} and {@code failover-hosts}. Changing it strands the orders in flight.
          */
         Optional<List<String>> partitions();

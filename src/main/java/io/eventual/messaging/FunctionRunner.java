@@ -13,6 +13,7 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import io.eventual.messaging.amqp.Broker;
 import io.quarkus.runtime.StartupEvent;
 
 /** Opens a consumer for every queue of the functions this process runs (config {@code eventual.functions}). */

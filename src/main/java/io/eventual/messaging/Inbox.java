@@ -11,6 +11,8 @@ import org.jboss.logging.MDC;
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.InvalidEventException;
+import io.eventual.messaging.amqp.Delivery;
+import io.eventual.messaging.outbox.Outbox;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;

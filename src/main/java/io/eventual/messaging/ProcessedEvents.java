@@ -30,10 +30,10 @@ public class ProcessedEvents {
      * Inserts the mark (named parameters :consumer, :eventId, :source, :attempt); fails the second time, see
      * {@link #isDuplicate}.
      */
-    static final String INSERT = MARK_ALL + "values (:consumer, :eventId, :source, :attempt)";
+    public static final String INSERT = MARK_ALL + "values (:consumer, :eventId, :source, :attempt)";
 
     /** Whether {@code error} is the second insert of a mark: the consumer had applied the event. */
-    static boolean isDuplicate(Throwable error) {
+    public static boolean isDuplicate(Throwable error) {
         PgException pg = Failures.database(error);
         return pg != null && "23505".equals(pg.getSqlState()) && "processed_event_pkey".equals(pg.getConstraint());
     }

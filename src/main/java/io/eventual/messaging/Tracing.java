@@ -5,6 +5,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.eventual.messaging.amqp.Delivery;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -52,7 +53,7 @@ public class Tracing {
     }
 
     /** A span for publishing one outbox event, continuing the trace stored with it. */
-    Span publishing(String address, Map<String, String> attributes) {
+    public Span publishing(String address, Map<String, String> attributes) {
         return tracer.spanBuilder("publish " + address).setSpanKind(SpanKind.PRODUCER)
                 .setParent(W3C.extract(Context.root(), attributes, MAP))
                 .setAttribute("messaging.system", "amqp")

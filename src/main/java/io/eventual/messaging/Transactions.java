@@ -49,7 +49,7 @@ public final class Transactions {
     }
 
     /** Registers what to do once the current transaction has committed, or rolled back; fails outside of one. */
-    static void whenEnded(Runnable committed, Runnable rolledBack) {
+    public static void whenEnded(Runnable committed, Runnable rolledBack) {
         Hooks hooks = hooks();
         if (hooks == null) {
             throw new IllegalStateException("must run inside Transactions.withTransaction");

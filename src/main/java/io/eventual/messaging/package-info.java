@@ -1,9 +1,9 @@
 /**
- * The function runtime every function runs on, so that functions stay business code: the AMQP connections to the
- * broker pairs ({@link io.eventual.messaging.Broker}: settle only after handling, fail over, partition by order), the
- * inbox (dedupe by source and id, retries with backoff, dead letters for what cannot be applied or stored), the
- * outbox and its relay (events committed with the state change, published after commit, taken over from dead
- * processes), the pipelined pool under Hibernate Reactive, and the loops and outage logging of background work. One
- * guarantee per class: a reader looking for how ordering, dedupe or publishing works finds it by its name.
+ * The function runtime every function runs on, so that functions stay business code: which functions a process runs
+ * ({@link io.eventual.messaging.FunctionRunner}), the inbox (dedupe by source and id, retries with backoff, dead
+ * letters for what cannot be applied or stored), transactions with after-commit actions, tracing, and the loops and
+ * outage logging of background work; with its rooms {@code amqp} (the broker), {@code outbox} (publishing) and
+ * {@code pipelining} (the database's round trips). One guarantee per class: a reader looking for how ordering, dedupe
+ * or publishing works finds it by its name.
  */
 package io.eventual.messaging;

@@ -15,8 +15,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.eventual.messaging.Loops;
 import io.eventual.messaging.EventualConfig;
+import io.eventual.messaging.Loops;
 import io.eventual.messaging.Outage;
 import io.eventual.store.Partitions;
 import io.micrometer.core.instrument.Counter;

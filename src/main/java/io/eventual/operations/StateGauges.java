@@ -12,7 +12,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.eventual.messaging.EventualConfig;
-import io.eventual.messaging.OutboxRelay;
+import io.eventual.messaging.outbox.OutboxRelay;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.SagaMetrics;
 import io.micrometer.core.instrument.Gauge;

@@ -13,8 +13,8 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.eventual.event.EventType;
-import io.eventual.messaging.Loops;
 import io.eventual.messaging.EventualConfig;
+import io.eventual.messaging.Loops;
 import io.eventual.messaging.Outage;
 import io.eventual.store.EventStore;
 import io.eventual.store.GlobalPosition;

@@ -8,11 +8,11 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.eventual.messaging.Contexts;
-import io.eventual.messaging.Failures;
 import io.eventual.messaging.EventualConfig;
+import io.eventual.messaging.Failures;
 import io.eventual.messaging.Outage;
-import io.eventual.messaging.Outbox;
 import io.eventual.messaging.Transactions;
+import io.eventual.messaging.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -22,15 +22,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
 import io.eventual.event.InvalidEventException;
-import io.eventual.messaging.BrokerAccess;
 import io.eventual.messaging.ConsumerMetrics;
 import io.eventual.messaging.DeadLetters;
-import io.eventual.messaging.Delivery;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
-import io.eventual.messaging.Failures;
 import io.eventual.messaging.EventualConfig;
+import io.eventual.messaging.Failures;
 import io.eventual.messaging.Storable;
+import io.eventual.messaging.amqp.BrokerAccess;
+import io.eventual.messaging.amqp.Delivery;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -82,7 +82,7 @@ public class Recorder implements EventFunction {
     private final DeadLetters deadLetters;
 
     Recorder(EventStore store, StreamFold<?> fold, StoreConfig config, Event<Recorded> recorded, EventualConfig messaging,
-            ObjectMapper mapper, ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.Broker broker,
+            ObjectMapper mapper, ConsumerMetrics metrics, io.vertx.core.Vertx vertx, io.eventual.messaging.amqp.Broker broker,
             DeadLetters deadLetters) {
         this.deadLetters = deadLetters;
         this.vertx = vertx;

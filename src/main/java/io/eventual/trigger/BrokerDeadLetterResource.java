@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.eventual.messaging.BrokerQueues;
+import io.eventual.messaging.amqp.BrokerQueues;
 import io.smallrye.mutiny.Uni;
 
 /**

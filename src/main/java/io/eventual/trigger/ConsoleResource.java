@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import io.eventual.messaging.OutboxRelay;
+import io.eventual.messaging.outbox.OutboxRelay;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.SagaMetrics;
 import io.smallrye.mutiny.Uni;

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.eventual.event.InvalidEventException;
-import io.eventual.messaging.BrokerQueues;
+import io.eventual.messaging.amqp.BrokerQueues;
 
 /** Every HTTP error as an RFC 9457 problem document ({@code application/problem+json}). */
 public class Problems {

@@ -6,8 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 
 import io.eventual.event.Event;
-import io.eventual.messaging.Outbox;
 import io.eventual.messaging.Transactions;
+import io.eventual.messaging.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

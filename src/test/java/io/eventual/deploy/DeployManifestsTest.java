@@ -27,7 +27,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.eventual.event.EventType;
 import io.eventual.local.LocalInfrastructure;
-import io.eventual.messaging.BrokerAccess;
+import io.eventual.messaging.amqp.BrokerAccess;
 import io.eventual.store.Recorder;
 import io.eventual.testing.Node;
 
@@ -167,9 +167,9 @@ class DeployManifestsTest {
         }
         java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
         expected.put("match", "#");
-        expected.putAll(io.eventual.messaging.BrokerSettings.everyAddress());
+        expected.putAll(io.eventual.messaging.amqp.BrokerSettings.everyAddress());
         assertThat(declared).as("deploy/base/artemis/broker.xml <address-settings> must be:%n%s",
-                io.eventual.messaging.BrokerSettings.xml()).containsExactlyEntriesOf(expected);
+                io.eventual.messaging.amqp.BrokerSettings.xml()).containsExactlyEntriesOf(expected);
     }
 
     /**

@@ -13,6 +13,7 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 import io.eventual.local.LocalInfrastructure;
+import io.eventual.messaging.amqp.Broker;
 import io.eventual.testing.PlainJvmLogging;
 
 /**

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.eventual.local.LocalInfrastructure;
-import io.eventual.messaging.OrderPartition;
+import io.eventual.messaging.amqp.OrderPartition;
 import io.eventual.testing.AppProcess;
 import io.eventual.testing.Operator;
 import io.eventual.testing.ScratchData;

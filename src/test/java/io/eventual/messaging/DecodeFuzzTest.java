@@ -30,6 +30,8 @@ import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
 import io.eventual.event.EventType;
 import io.eventual.event.InvalidEventException;
+import io.eventual.messaging.amqp.CloudEventsAmqp;
+import io.eventual.messaging.amqp.Delivery;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of everything that turns outside bytes into an event: the CloudEvents AMQP binding

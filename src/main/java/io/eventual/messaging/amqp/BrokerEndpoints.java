@@ -1,9 +1,11 @@
-package io.eventual.messaging;
+package io.eventual.messaging.amqp;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+
+import io.eventual.messaging.EventualConfig;
 
 /**
  * Where one broker pair is: {@code eventual.broker.host:port} (the live broker of a pair), then each of

@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.amqp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;

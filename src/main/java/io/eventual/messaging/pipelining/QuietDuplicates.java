@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.pipelining;
 
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;

@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.amqp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -23,6 +23,11 @@ import org.jboss.logging.Logger;
 
 import io.eventual.event.EventCodec;
 import io.eventual.event.Priority;
+import io.eventual.messaging.Contexts;
+import io.eventual.messaging.DeadLetters;
+import io.eventual.messaging.EventualConfig;
+import io.eventual.messaging.Outage;
+import io.eventual.messaging.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -70,7 +75,7 @@ public class Broker {
         final OrderSequencer orders = new OrderSequencer();
         /** Its receiver on each pair's connection. */
         final Map<Link, AmqpReceiver> receivers = new ConcurrentHashMap<>();
-        /** Attaches refused in a row, per pair: each next try waits twice as long. */
+        /** Attaches refused, per pair: each next try waits twice as long (up to a minute). */
         final Map<Link, Integer> failedAttaches = new ConcurrentHashMap<>();
         volatile boolean cancelled;
 
@@ -348,25 +353,36 @@ public class Broker {
                 return;
             }
             consumer.receivers.put(link, receiver);
-            consumer.failedAttaches.remove(link);
             Context connectionContext = Vertx.currentContext();
             receiver.pause();
             receiver.handler(message -> handle(receiver, connectionContext, consumer, message));
-            receiver.exceptionHandler(error -> LOG.warnf("receiver of %s failed: %s", consumer.queue, error.getMessage()));
-            receiver.fetch(consumer.concurrency);
-            LOG.debugf("consuming %s, %d at a time", consumer.queue, consumer.concurrency);
-        }).onFailure(error -> {
-            // This queue alone: the connection, its publishing and every other consumer go on (a refused attach, e.g. a
-            // function resumed in a process whose account may not read its queues, would otherwise drop them all).
-            attachFailures.increment();
-            int failed = consumer.failedAttaches.merge(link, 1, Integer::sum);
-            long delay = Math.min(config.reconnectInterval().toMillis() << Math.min(failed - 1, 5), 60_000);
-            LOG.errorf("cannot consume queue %s: %s; trying again in %d ms", consumer.queue, error.getMessage(), delay);
-            vertx.setTimer(delay, t -> {
-                if (!consumer.cancelled && link.connection == conn && !stopped) {
-                    attach(link, conn, consumer);
+            // The broker may refuse a receiver just after accepting its attach (the client then reports success): a
+            // receiver closed while its connection lives is refused too, and tried again the same way.
+            receiver.exceptionHandler(error -> {
+                consumer.receivers.remove(link, receiver);
+                if (link.connection == conn) {
+                    refused(link, conn, consumer, error);
                 }
             });
+            receiver.fetch(consumer.concurrency);
+            LOG.debugf("consuming %s, %d at a time", consumer.queue, consumer.concurrency);
+        }).onFailure(error -> refused(link, conn, consumer, error));
+    }
+
+    /**
+     * This queue alone is tried again later, each time twice as late: the connection, its publishing and every other
+     * consumer go on (a refused attach, e.g. a function resumed in a process whose account may not read its queues,
+     * would otherwise drop them all).
+     */
+    private void refused(Link link, AmqpConnection conn, Consumer consumer, Throwable error) {
+        attachFailures.increment();
+        int failed = consumer.failedAttaches.merge(link, 1, Integer::sum);
+        long delay = Math.min(config.reconnectInterval().toMillis() << Math.min(failed - 1, 5), 60_000);
+        LOG.errorf("cannot consume queue %s: %s; trying again in %d ms", consumer.queue, error.getMessage(), delay);
+        vertx.setTimer(delay, t -> {
+            if (!consumer.cancelled && link.connection == conn && !stopped) {
+                attach(link, conn, consumer);
+            }
         });
     }
 

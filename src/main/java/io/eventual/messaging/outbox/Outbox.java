@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.outbox;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.eventual.event.Event;
 import io.eventual.event.EventCodec;
+import io.eventual.messaging.ProcessedEvents;
+import io.eventual.messaging.Tracing;
+import io.eventual.messaging.Transactions;
+import io.eventual.messaging.pipelining.PipelinedPool;
 import io.opentelemetry.context.Context;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -53,7 +57,7 @@ public class Outbox {
      * stays. The statement is not awaited (see {@link PipelinedPool}): the positions it returns are needed only once it
      * has committed.
      */
-    Uni<Void> appendOnce(ProcessedEvents.Mark mark, List<Event> events, Context trace) {
+    public Uni<Void> appendOnce(ProcessedEvents.Mark mark, List<Event> events, Context trace) {
         Map<String, String> traceContext = Tracing.carrier(trace);
         List<Map<String, String>> attributes = new ArrayList<>();
         StringBuilder rows = new StringBuilder();

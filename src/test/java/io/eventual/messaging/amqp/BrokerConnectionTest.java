@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.amqp;
 
 import static io.eventual.testing.Orders.awaitStatus;
 import static io.eventual.testing.Orders.item;

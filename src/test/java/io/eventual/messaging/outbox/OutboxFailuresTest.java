@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

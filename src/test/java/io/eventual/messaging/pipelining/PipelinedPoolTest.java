@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.pipelining;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.eventual.messaging.Contexts;
+import io.eventual.messaging.Failures;
+import io.eventual.messaging.ProcessedEvents;
+import io.eventual.messaging.Transactions;
 import io.eventual.payment.CreditAccount;
 import io.eventual.payment.Payment;
 import io.eventual.testing.EmbeddedInfrastructure;

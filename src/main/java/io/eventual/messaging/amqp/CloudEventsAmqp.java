@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.amqp;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -31,7 +31,7 @@ import io.eventual.event.InvalidEventException.Violation;
  * allows, so nothing is rounded), {@code schemaversion} (an Integer) as an AMQP long, every other attribute (String,
  * URI-reference) as an AMQP string, and {@code datacontenttype} as the message's content-type, not a property.
  */
-final class CloudEventsAmqp {
+public final class CloudEventsAmqp {
 
     static final String PREFIX = "cloudEvents:";
     static final String JMS_PREFIX = "cloudEvents_";
@@ -39,7 +39,7 @@ final class CloudEventsAmqp {
     private static final Set<String> TIMESTAMPS = Set.of("time");
 
     /** What was read off a message: canonical attributes, and the ones that could not be read. */
-    record Attributes(Map<String, String> values, List<Violation> problems) {
+    public record Attributes(Map<String, String> values, List<Violation> problems) {
     }
 
     private CloudEventsAmqp() {
@@ -57,7 +57,7 @@ final class CloudEventsAmqp {
     }
 
     /** The CloudEvents attributes among {@code properties}, under either prefix, in canonical string form. */
-    static Attributes attributes(Map<?, ?> properties) {
+    public static Attributes attributes(Map<?, ?> properties) {
         Map<String, String> values = new LinkedHashMap<>();
         List<Violation> problems = new ArrayList<>();
         properties.forEach((key, value) -> {

@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.amqp;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +15,7 @@ import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.message.Message;
 
 import io.eventual.event.EventType;
+import io.eventual.messaging.EventualConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;

@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.outbox;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +21,12 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.eventual.messaging.DeadLetters;
+import io.eventual.messaging.EventualConfig;
+import io.eventual.messaging.Outage;
+import io.eventual.messaging.Tracing;
+import io.eventual.messaging.amqp.Broker;
+import io.eventual.messaging.amqp.Delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -129,8 +135,8 @@ public class OutboxRelay {
             pool.preparedQuery("""
                     with left_over as (select exists (select 1 from outbox where owner = $1) as rows),
                          expired as (update outbox_lease set expires_at = '-infinity'
-                                     where owner = $1 and (select rows from left_over))
-                    delete from outbox_lease where owner = $1 and not (select rows from left_over)""")
+                                     public where owner = $1 and (select rows from left_over))
+                    public delete from outbox_lease where owner = $1 and not (select rows from left_over)""")
                     .execute(Tuple.of(owner)).await().atMost(Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             LOG.debugf("lease not handed over at shutdown (%s); it runs out by itself", e.getMessage());
@@ -138,7 +144,7 @@ public class OutboxRelay {
     }
 
     /** The owner this process writes on its outbox rows. */
-    String owner() {
+    public String owner() {
         return owner;
     }
 
@@ -165,7 +171,7 @@ public class OutboxRelay {
     }
 
     /** Rows of this process were written to the table by other means (a redrive): read them from there. */
-    void written() {
+    public void written() {
         unread.set(true);
         wake();
     }

@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.amqp;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.eventual.messaging;
+package io.eventual.messaging.pipelining;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +79,7 @@ public class PipelinedPool implements Pool {
     static final String CHANGES_ONE_ROW = "/* changes one row */ ";
     private static final Pattern UPDATED_TABLE = Pattern.compile("update (\\w+) .*", Pattern.DOTALL);
     /** Starts a statement whose answer can wait for the commit; see {@link #answerAtCommit}. */
-    static final String ANSWERED_AT_COMMIT = "/* answered at commit */ ";
+    public static final String ANSWERED_AT_COMMIT = "/* answered at commit */ ";
 
     private static final String ANSWER = "eventual.answer-at-commit";
     private static final Consumer<RowSet<Row>> IGNORED = rows -> {
@@ -97,7 +97,7 @@ public class PipelinedPool implements Pool {
      * commit fails instead if the statement did). Such a statement must run inside a transaction and fail with an
      * error, never by changing fewer rows.
      */
-    static void answerAtCommit(Consumer<RowSet<Row>> answer) {
+    public static void answerAtCommit(Consumer<RowSet<Row>> answer) {
         Vertx.currentContext().putLocal(ANSWER, answer);
     }
 
