@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.eventual.event.EventType;
 import io.eventual.messaging.EventualConfig;
+import io.eventual.trigger.admin.AdminConfig;
 
 /**
  * Who is calling, from the {@code Authorization} header: the admin (HTTP basic with {@code eventual.admin.username} and

@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
+import io.eventual.trigger.admin.AdminConfig;
+import io.eventual.trigger.admin.AdminOnly;
+
 /**
  * Refuses a state-changing request sent by a browser on behalf of another site (cross-site request forgery): one to
  * an {@link AdminOnly} resource or carrying credentials, whose {@code Sec-Fetch-Site} says another site sent it (or,

@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 
 /** Records an accepted event durably in the outbox before the HTTP request is answered; the relay publishes it after commit. */
 @ApplicationScoped
-class Publisher {
+public class Publisher {
 
     private final Outbox outbox;
 
@@ -21,7 +21,7 @@ class Publisher {
         this.outbox = outbox;
     }
 
-    Uni<Event> publish(Event event) {
+    public Uni<Event> publish(Event event) {
         return Transactions.withTransaction(() -> outbox.append(List.of(event))).replaceWith(event);
     }
 

@@ -1,6 +1,6 @@
 /**
- * The HTTP edge: the public API (place an order, publish a catalogued event, read orders), the admin API and the
- * operator console, and who may call what (callers, the admin guard, cross-site refusal); RFC 9457 problems for every
- * refusal.
+ * The public HTTP API: place an order, publish a catalogued event (CloudEvents HTTP binding), read orders and the
+ * contract; who may call what ({@link io.eventual.trigger.Callers}, cross-site refusal) and RFC 9457 problems for every
+ * refusal. Its rooms: {@code admin} (the operator's API) and {@code console} (the operator's page).
  */
 package io.eventual.trigger;

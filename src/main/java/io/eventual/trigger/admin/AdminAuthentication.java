@@ -1,10 +1,12 @@
-package io.eventual.trigger;
+package io.eventual.trigger.admin;
 
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.eventual.trigger.Callers;
 
 /**
  * Guards what is {@link AdminOnly}: the admin API and the console need the admin's credentials ({@link Callers}).

@@ -1,4 +1,4 @@
-package io.eventual.trigger;
+package io.eventual.trigger.admin;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -24,6 +24,7 @@ import io.eventual.event.Priority;
 import io.eventual.event.inventory.AdjustStock;
 import io.eventual.event.inventory.Restock;
 import io.eventual.event.payment.SetCreditLimit;
+import io.eventual.trigger.Publisher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,4 +1,4 @@
-package io.eventual.trigger;
+package io.eventual.trigger.console;
 
 import java.util.Map;
 
@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import io.eventual.messaging.outbox.OutboxRelay;
 import io.eventual.projection.OrderViews;
 import io.eventual.saga.SagaMetrics;
+import io.eventual.trigger.admin.AdminOnly;
 import io.smallrye.mutiny.Uni;
 
 /**

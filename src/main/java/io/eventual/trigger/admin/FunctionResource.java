@@ -1,4 +1,4 @@
-package io.eventual.trigger;
+package io.eventual.trigger.admin;
 
 import java.util.List;
 import java.util.Map;
