@@ -135,8 +135,8 @@ public class OutboxRelay {
             pool.preparedQuery("""
                     with left_over as (select exists (select 1 from outbox where owner = $1) as rows),
                          expired as (update outbox_lease set expires_at = '-infinity'
-                                     public where owner = $1 and (select rows from left_over))
-                    public delete from outbox_lease where owner = $1 and not (select rows from left_over)""")
+                                     where owner = $1 and (select rows from left_over))
+                    delete from outbox_lease where owner = $1 and not (select rows from left_over)""")
                     .execute(Tuple.of(owner)).await().atMost(Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             LOG.debugf("lease not handed over at shutdown (%s); it runs out by itself", e.getMessage());
