@@ -57,12 +57,13 @@ class OpenApiTest {
         assertThat(openapi.getMap("components.schemas.Problem.properties")).containsKeys("type", "title", "status", "detail", "field");
     }
 
-    /** "get /orders/{orderId}" for every JAX-RS method of the HTTP trigger. */
+    /** "get /orders/{orderId}" for every JAX-RS method of the HTTP trigger and its rooms (admin, console). */
     private static List<String> endpoints() throws IOException, ClassNotFoundException {
         List<String> endpoints = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("target/classes/io/eventual/trigger"))) {
+        Path classes = Path.of("target/classes");
+        try (Stream<Path> files = Files.walk(classes.resolve("io/eventual/trigger"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".class") && !f.toString().contains("$")).toList()) {
-                Class<?> type = Class.forName("io.eventual.trigger." + file.getFileName().toString().replace(".class", ""));
+                Class<?> type = Class.forName(classes.relativize(file).toString().replace('/', '.').replace(".class", ""));
                 jakarta.ws.rs.Path root = type.getAnnotation(jakarta.ws.rs.Path.class);
                 if (root == null) {
                     continue;

@@ -27,14 +27,14 @@ public final class BrokerPairHost {
     static final Path DEPLOYED = Path.of("deploy/base/artemis");
 
     /** One broker in its process: its AMQP port and log (its output, where it says READY and LIVE). */
-    record Broker(Process process, int amqpPort, Path log) {
+    public record Broker(Process process, int amqpPort, Path log) {
 
         /**
          * Runs deploy/'s broker.xml as it is: what the StatefulSet puts in the environment comes as system properties,
          * and the directory it includes from holds the deployed role files beside acceptors on this test's ports.
          * Role {@code alone}: one broker, no pair (primary-only), for tests that need several independent brokers.
          */
-        static Broker start(Path directory, String role, int amqpPort, int replicationPort, int peerPort,
+        public static Broker start(Path directory, String role, int amqpPort, int replicationPort, int peerPort,
                 int zookeeperPort) throws IOException {
             Path home = Files.createDirectories(directory.resolve(role + "-" + amqpPort));
             Path etc = Files.createDirectories(home.resolve("etc"));
@@ -60,11 +60,11 @@ public final class BrokerPairHost {
             return new Broker(process, amqpPort, home.resolve("broker.log"));
         }
 
-        void awaitLine(String line, Duration within) {
+        public void awaitLine(String line, Duration within) {
             org.awaitility.Awaitility.await().atMost(within).until(() -> Files.readAllLines(log).contains(line));
         }
 
-        void stop() throws InterruptedException {
+        public void stop() throws InterruptedException {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
         }
@@ -72,6 +72,16 @@ public final class BrokerPairHost {
 
     /** The broker's life (replication, lock, activation: AMQ22xxxx) at INFO, for the failover's story in broker.log. */
     private static final java.util.logging.Logger SERVER = java.util.logging.Logger.getLogger("org.apache.activemq.artemis.core.server");
+
+    /** A ZooKeeper server on {@code port} in this JVM, keeping its data in {@code directory}: the pair's lock. */
+    public static org.apache.zookeeper.server.ServerCnxnFactory zookeeper(Path directory, int port) throws Exception {
+        org.apache.zookeeper.server.ZooKeeperServer server = new org.apache.zookeeper.server.ZooKeeperServer(
+                directory.toFile(), directory.toFile(), 1000);
+        org.apache.zookeeper.server.ServerCnxnFactory factory = org.apache.zookeeper.server.ServerCnxnFactory
+                .createFactory(new java.net.InetSocketAddress("127.0.0.1", port), 100);
+        factory.startup(server);
+        return factory;
+    }
 
     public static void main(String[] args) throws Exception {
         PlainJvmLogging.configure();

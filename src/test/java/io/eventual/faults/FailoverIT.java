@@ -2,7 +2,6 @@ package io.eventual.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.zookeeper.server.ServerCnxnFactory;
-import org.apache.zookeeper.server.ZooKeeperServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,10 +55,7 @@ class FailoverIT {
         directory = Files.createTempDirectory("eventual-failover");
         ZOOKEEPER_LOG.setLevel(java.util.logging.Level.WARNING);
         int zookeeperPort = AppProcess.freePort();
-        ZooKeeperServer server = new ZooKeeperServer(directory.resolve("zookeeper").toFile(),
-                directory.resolve("zookeeper").toFile(), 1000);
-        zookeeper = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", zookeeperPort), 100);
-        zookeeper.startup(server);
+        zookeeper = BrokerPairHost.zookeeper(directory.resolve("zookeeper"), zookeeperPort);
         database = PostgresPair.start(directory.resolve("database"), true);
 
         int[] amqp = { AppProcess.freePort(), AppProcess.freePort() };
