@@ -10,7 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-import io.eventual.messaging.pipelining.PipelinedPool;
+import io.eventual.messaging.Statements;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
@@ -78,7 +78,7 @@ public class StockItem extends PanacheEntityBase {
     private static Uni<Void> move(Map<String, Integer> quantities, int sign, String guard) {
         Uni<?> moved = Uni.createFrom().voidItem();
         for (Map.Entry<String, Integer> line : new TreeMap<>(quantities).entrySet()) {
-            moved = moved.chain(() -> PipelinedPool.updateOneRow("update inventory_stock set available = available + :delta, "
+            moved = moved.chain(() -> Statements.updateOneRow("update inventory_stock set available = available + :delta, "
                     + "reserved = reserved - :delta, version = version + 1 where sku = :sku" + guard,
                     Map.of("delta", sign * line.getValue(), "sku", line.getKey())));
         }

@@ -2,6 +2,8 @@ package io.eventual.shipping;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Set;
+import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -41,4 +43,24 @@ public class Shipment extends PanacheEntityBase {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /**
+     * The shipping rule: an order to a country served is scheduled for delivery on {@code delivery}; any other is
+     * refused, naming the country.
+     */
+    static Shipment book(String orderId, String country, Set<String> served, LocalDate delivery) {
+        Shipment shipment = new Shipment();
+        shipment.orderId = orderId;
+        shipment.country = country;
+        shipment.createdAt = Instant.now();
+        if (served.contains(country)) {
+            shipment.status = Status.SCHEDULED;
+            shipment.shipmentId = UUID.randomUUID().toString();
+            shipment.estimatedDelivery = delivery;
+        } else {
+            shipment.status = Status.REJECTED;
+            shipment.reason = "no shipping to " + country;
+        }
+        return shipment;
+    }
 }

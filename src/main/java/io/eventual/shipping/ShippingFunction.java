@@ -2,12 +2,10 @@ package io.eventual.shipping;
 
 import static io.eventual.event.EventType.SHIPPING_SCHEDULE;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -51,19 +49,8 @@ public class ShippingFunction implements EventFunction {
     }
 
     private Shipment book(ScheduleShipment command) {
-        Shipment shipment = new Shipment();
-        shipment.orderId = command.orderId();
-        shipment.country = command.shipTo().country();
-        shipment.createdAt = Instant.now();
-        if (config.countries().contains(shipment.country)) {
-            shipment.status = Shipment.Status.SCHEDULED;
-            shipment.shipmentId = UUID.randomUUID().toString();
-            shipment.estimatedDelivery = LocalDate.now(ZoneOffset.UTC).plusDays(config.deliveryDays());
-        } else {
-            shipment.status = Shipment.Status.REJECTED;
-            shipment.reason = "no shipping to " + shipment.country;
-        }
-        return shipment;
+        return Shipment.book(command.orderId(), command.shipTo().country(), config.countries(),
+                LocalDate.now(ZoneOffset.UTC).plusDays(config.deliveryDays()));
     }
 
     private static EventData outcome(Shipment shipment) {

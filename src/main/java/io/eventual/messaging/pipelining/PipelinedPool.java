@@ -2,7 +2,6 @@ package io.eventual.messaging.pipelining;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -14,8 +13,6 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import io.quarkus.arc.Unremovable;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -52,7 +49,7 @@ import io.vertx.sqlclient.spi.DatabaseMetadata;
  * one row by its id, whose only correct outcome is one row) are answered at once with "one row". An update is sent
  * wrapped in {@code eventual_expect_one_row} (migration V15), which raises 40001 when it matched no row, the way
  * Hibernate's own check would have failed it.</li>
- * <li><b>Updates run by {@link #updateOneRow}</b>, written by hand (a guarded relative update such as "take 3 if at
+ * <li><b>Updates run by {@link io.eventual.messaging.Statements#updateOneRow}</b>, written by hand (a guarded relative update such as "take 3 if at
  * least 3 are left"), go the same way as Hibernate's row updates.</li>
  * <li><b>Statements marked {@link #ANSWERED_AT_COMMIT}</b> (the outbox's) are answered at once too; their rows go to
  * the consumer given to {@link #answerAtCommit} before the commit completes.</li>
@@ -75,8 +72,8 @@ public class PipelinedPool implements Pool {
     /** Hibernate's update of one entity row by its id (and version), no spaces around commas and '='; group 1: the table. */
     static final Pattern ROW_UPDATE = Pattern.compile(
             "update (\\w+) set \\w+=\\$\\d+(,\\w+=\\$\\d+)* where \\w+=\\$\\d+( and \\w+=\\$\\d+)*");
-    /** Starts a hand-written update that must change exactly one row; see {@link #updateOneRow}. */
-    static final String CHANGES_ONE_ROW = "/* changes one row */ ";
+    /** Starts a hand-written update that must change exactly one row; see {@link io.eventual.messaging.Statements}. */
+    public static final String CHANGES_ONE_ROW = "/* changes one row */ ";
     private static final Pattern UPDATED_TABLE = Pattern.compile("update (\\w+) .*", Pattern.DOTALL);
     /** Starts a statement whose answer can wait for the commit; see {@link #answerAtCommit}. */
     public static final String ANSWERED_AT_COMMIT = "/* answered at commit */ ";
@@ -99,20 +96,6 @@ public class PipelinedPool implements Pool {
      */
     public static void answerAtCommit(Consumer<RowSet<Row>> answer) {
         Vertx.currentContext().putLocal(ANSWER, answer);
-    }
-
-    /**
-     * Runs {@code update} (SQL with named parameters, e.g. a guarded relative update such as "take 3 if at least 3 are
-     * left") in the current transaction as a statement that must change exactly one row. Like Hibernate's row updates
-     * it is not awaited, and when it changes no row the transaction fails with 40001 and is retried. A row lock it
-     * takes is then held only while the database runs the rest of the transaction, never across a round trip.
-     */
-    public static Uni<Integer> updateOneRow(String update, Map<String, Object> parameters) {
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(CHANGES_ONE_ROW + update);
-            parameters.forEach(query::setParameter);
-            return query.executeUpdate();
-        });
     }
 
     @Override
