@@ -2,7 +2,8 @@
 //
 //   npm ci && EVENTUAL_AMQP_USER=producer EVENTUAL_AMQP_PASSWORD=producer node place-order.mjs
 //
-// Environment: EVENTUAL_AMQP_HOST (localhost), EVENTUAL_AMQP_PORT (5672), EVENTUAL_AMQP_USER / EVENTUAL_AMQP_PASSWORD
+// Environment: EVENTUAL_AMQP_HOST (localhost), EVENTUAL_AMQP_PORT (5672), EVENTUAL_AMQP_FAILOVER (the other brokers of
+// the pair, host:port,...: tried in turn when one does not answer), EVENTUAL_AMQP_USER / EVENTUAL_AMQP_PASSWORD
 // (SASL PLAIN; leave unset for a broker without authentication), EVENTUAL_TIMEOUT_MS (30000).
 // Prints the order id, then the outcome; exits 0 when the order completed, 2 when it was cancelled, 1 on a timeout.
 import { randomUUID } from 'node:crypto';
@@ -18,13 +19,21 @@ const order = {
   total: '25.98', // must equal the sum of quantity × unitPrice, or the event is a dead letter
 };
 
+// The brokers of the pair, tried in turn until one answers: a backup answers only once it has taken over.
+const brokers = [`${process.env.EVENTUAL_AMQP_HOST ?? 'localhost'}:${process.env.EVENTUAL_AMQP_PORT ?? 5672}`,
+  ...(process.env.EVENTUAL_AMQP_FAILOVER ?? '').split(',').map((broker) => broker.trim()).filter(Boolean)];
+let attempts = 0; // rhea counts connections made, not attempts: the next broker comes from here
 const container = rhea.create_container({ id: `example-shop-${process.pid}` });
 const connection = container.connect({
-  host: process.env.EVENTUAL_AMQP_HOST ?? 'localhost',
-  port: Number(process.env.EVENTUAL_AMQP_PORT ?? 5672),
+  connection_details: () => {
+    const [host, port] = brokers[attempts++ % brokers.length].split(':');
+    return { host, port: Number(port) };
+  },
   username: process.env.EVENTUAL_AMQP_USER,
   password: process.env.EVENTUAL_AMQP_PASSWORD,
-  reconnect: false,
+  reconnect: true,
+  initial_reconnect_delay: 100,
+  max_reconnect_delay: 1000,
 });
 
 // Outcomes: subscribe to both outcome addresses before placing the order (a subscription sees what is published
@@ -76,7 +85,7 @@ connection.on('message', (context) => {
 });
 
 connection.on('disconnected', (context) => {
-  if (context.error) fail(`connection failed: ${context.error.message ?? context.error}`);
+  if (context.error) console.error(`connection failed, trying the next broker: ${context.error.message ?? context.error}`);
 });
 
 const timeout = setTimeout(() => fail(`no outcome for order ${orderId}`), Number(process.env.EVENTUAL_TIMEOUT_MS ?? 30000));

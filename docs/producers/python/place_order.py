@@ -4,7 +4,8 @@
     sudo apt-get install python3-qpid-proton
     EVENTUAL_AMQP_USER=producer EVENTUAL_AMQP_PASSWORD=producer /usr/bin/python3 place_order.py
 
-Environment: EVENTUAL_AMQP_HOST (localhost), EVENTUAL_AMQP_PORT (5672), EVENTUAL_AMQP_USER / EVENTUAL_AMQP_PASSWORD
+Environment: EVENTUAL_AMQP_HOST (localhost), EVENTUAL_AMQP_PORT (5672), EVENTUAL_AMQP_FAILOVER (the other brokers
+of the pair, host:port,...: tried in turn when one does not answer), EVENTUAL_AMQP_USER / EVENTUAL_AMQP_PASSWORD
 (SASL PLAIN; unset for a broker without authentication), EVENTUAL_TIMEOUT_S (30).
 Prints the order id, then the outcome; exits 0 when the order completed, 2 when it was cancelled, 1 on a timeout.
 """
@@ -22,16 +23,17 @@ from proton.reactor import Container
 class PlaceOrder(MessagingHandler):
     OUTCOMES = ("order.completed", "order.cancelled")
 
-    def __init__(self, url, user, password, timeout):
+    def __init__(self, urls, user, password, timeout):
         super().__init__()
-        self.url, self.user, self.password, self.timeout = url, user, password, timeout
+        self.urls, self.user, self.password, self.timeout = urls, user, password, timeout
         self.order_id = str(uuid.uuid4())
         self.attached = 0
         self.outcome = None
 
     def on_start(self, event):
-        self.connection = event.container.connect(self.url, user=self.user, password=self.password,
-                                                  allow_insecure_mechs=True, reconnect=False)
+        # The brokers of the pair, tried in turn until one answers: a backup answers only once it has taken over.
+        self.connection = event.container.connect(urls=self.urls, user=self.user, password=self.password,
+                                                  allow_insecure_mechs=True)
         # Outcomes first: a subscription ('topic' capability, dropped when the link closes) sees what is published
         # after it is attached.
         for address in self.OUTCOMES:
@@ -93,8 +95,7 @@ class PlaceOrder(MessagingHandler):
         self.finish(event, 1)
 
     def on_transport_error(self, event):
-        print(f"connection failed: {event.transport.condition}", file=sys.stderr)
-        self.outcome = 1
+        print(f"connection failed, trying the next broker: {event.transport.condition}", file=sys.stderr)
 
     def finish(self, event, code):
         self.outcome = code
@@ -115,7 +116,8 @@ class TopicSource:
 if __name__ == "__main__":
     host = os.environ.get("EVENTUAL_AMQP_HOST", "localhost")
     port = os.environ.get("EVENTUAL_AMQP_PORT", "5672")
-    handler = PlaceOrder(f"amqp://{host}:{port}", os.environ.get("EVENTUAL_AMQP_USER"),
+    failover = [broker.strip() for broker in os.environ.get("EVENTUAL_AMQP_FAILOVER", "").split(",") if broker.strip()]
+    handler = PlaceOrder([f"amqp://{host}:{port}"] + [f"amqp://{broker}" for broker in failover], os.environ.get("EVENTUAL_AMQP_USER"),
                          os.environ.get("EVENTUAL_AMQP_PASSWORD"), float(os.environ.get("EVENTUAL_TIMEOUT_S", "30")))
     Container(handler).run()
     sys.exit(1 if handler.outcome is None else handler.outcome)

@@ -42,6 +42,17 @@ class ProducerExamplesTest {
         assertCompleted(run);
     }
 
+    /** Listed first, a broker that does not answer (a backup not yet live, a primary that died): the next one serves. */
+    @Test
+    void bothExamplesMoveToTheBrokerOfThePairThatAnswers() throws Exception {
+        Map<String, String> environment = producer(Map.of("EVENTUAL_TIMEOUT_MS", "30000"));
+        environment.put("EVENTUAL_AMQP_FAILOVER", "localhost:" + environment.get("EVENTUAL_AMQP_PORT"));
+        environment.put("EVENTUAL_AMQP_PORT", Integer.toString(io.eventual.testing.AppProcess.freePort()));
+
+        assertCompleted(Node.node(Path.of("docs/producers/javascript"), null, environment, "place-order.mjs"));
+        assertCompleted(Node.run(Path.of("docs/producers/python"), null, environment, "/usr/bin/python3", "place_order.py"));
+    }
+
     /** The environment of an outside producer: the broker's address and the dev producer account. */
     private static Map<String, String> producer(Map<String, String> more) {
         Map<String, String> environment = new java.util.HashMap<>(more);
