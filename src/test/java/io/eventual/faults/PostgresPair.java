@@ -112,6 +112,17 @@ final class PostgresPair implements AutoCloseable {
         endpoint.moveTo(standby.getPort());
     }
 
+    /**
+     * Waits until the standby has replayed everything the primary has written so far: with asynchronous replication a
+     * commit acknowledged a moment ago may not have left the primary yet.
+     */
+    void awaitStandbyCaughtUp() throws SQLException {
+        String url = "jdbc:postgresql://127.0.0.1:" + primary.postgresPort() + "/postgres";
+        String written = single(url, "select pg_current_wal_lsn()");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "t".equals(single(url, "select replay_lsn >= '" + written
+                + "'::pg_lsn from pg_stat_replication where application_name = '" + STANDBY + "'")));
+    }
+
     /** Cuts the network between primary and standby, or mends it: the standby receives nothing while cut. */
     void partition(boolean cut) {
         replication.cut(cut);

@@ -35,6 +35,7 @@ class ReplicationLossIT {
     void asynchronousReplicationLosesAnAcknowledgedCommit() throws Exception {
         start(false);
         insert("before");
+        pair.awaitStandbyCaughtUp();
         pair.partition(true);
         insert("acknowledged, then lost"); // returns: nobody waits for the standby
         failOver();
@@ -45,6 +46,7 @@ class ReplicationLossIT {
     void aSynchronousStandbyLosesNothingAcknowledged() throws Exception {
         start(true);
         insert("before");
+        pair.awaitStandbyCaughtUp();
         pair.partition(true);
         CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> Batches.run(() -> insert("never acknowledged")));
         Thread.sleep(2_000);
