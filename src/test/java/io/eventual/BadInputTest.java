@@ -137,6 +137,9 @@ class BadInputTest {
             "no ce headers     | application/json | {} | not a CloudEvent",
             "missing id        | application/cloudevents+json | {\"specversion\":\"1.0\",\"source\":\"/t\",\"type\":\"payment.refund\",\"data\":{\"orderId\":\"o\",\"reason\":\"r\"}} | id",
             "wrong specversion | application/cloudevents+json | {\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"/t\",\"type\":\"payment.refund\",\"data\":{\"orderId\":\"o\",\"reason\":\"r\"}} | specversion",
+            // The CloudEvents Correlation extension: when present, never empty.
+            "empty correlationid | application/cloudevents+json | {\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/t\",\"type\":\"payment.refund\",\"correlationid\":\"\",\"data\":{\"orderId\":\"o\",\"reason\":\"r\"}} | correlationid: must not be empty",
+            "empty causationid | application/cloudevents+json | {\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/t\",\"type\":\"payment.refund\",\"causationid\":\"\",\"data\":{\"orderId\":\"o\",\"reason\":\"r\"}} | causationid: must not be empty",
     })
     void aRequestThatIsNotACloudEventIsRefused(String name, String contentType, String body, String expected) {
         given().contentType(contentType).body(body)

@@ -199,10 +199,10 @@ public class Contract {
         ObjectNode version = properties.putObject("cloudEvents:" + EventCodec.SCHEMA_VERSION);
         version.putArray("type").add("integer").add("string");
         version.put("description", "Version of the data schema; absent means 1.");
-        properties.putObject("cloudEvents:" + EventCodec.CORRELATION_ID).put("type", "string")
-                .put("description", "Shared by every event of one order's flow.");
-        properties.putObject("cloudEvents:" + EventCodec.CAUSATION_ID).put("type", "string")
-                .put("description", "The id of the event this one answers.");
+        properties.putObject("cloudEvents:" + EventCodec.CORRELATION_ID).put("type", "string").put("minLength", 1)
+                .put("description", "Shared by every event of one order's flow (CloudEvents Correlation extension).");
+        properties.putObject("cloudEvents:" + EventCodec.CAUSATION_ID).put("type", "string").put("minLength", 1)
+                .put("description", "The id of the event this one answers (CloudEvents Correlation extension).");
         ArrayNode priorities = properties.putObject("cloudEvents:" + EventCodec.PRIORITY).put("type", "string")
                 .put("description", "Also the AMQP priority header; absent means NORMAL.").putArray("enum");
         for (Priority priority : Priority.values()) {

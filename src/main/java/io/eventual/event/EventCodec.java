@@ -55,6 +55,7 @@ public class EventCodec {
     public static final String STRUCTURED_JSON = "application/cloudevents+json";
     /** Extension attributes eventual adds to the CloudEvents core attributes. */
     public static final String SCHEMA_VERSION = "schemaversion";
+    /** The CloudEvents Correlation extension's two attributes, by its names: optional, and never empty when present. */
     public static final String CORRELATION_ID = "correlationid";
     public static final String CAUSATION_ID = "causationid";
     public static final String PRIORITY = "priority";
@@ -267,10 +268,18 @@ public class EventCodec {
         if (subject != null && !subject.equals(payload.subject())) {
             throw new InvalidEventException("subject", "must be " + payload.subject() + " (from the data)");
         }
-        String correlationId = attribute.apply(CORRELATION_ID);
+        String correlationId = correlation(attribute, CORRELATION_ID);
         return new Event(id, type, source, payload.subject(), time(attribute.apply("time")), schemaVersion,
-                correlationId == null || correlationId.isBlank() ? id : correlationId, attribute.apply(CAUSATION_ID),
+                correlationId == null ? id : correlationId, correlation(attribute, CAUSATION_ID),
                 Priority.parse(attribute.apply(PRIORITY)), payload);
+    }
+
+    private static String correlation(Function<String, String> attribute, String name) {
+        String value = attribute.apply(name);
+        if (value != null && value.isEmpty()) {
+            throw new InvalidEventException(name, "must not be empty when present (CloudEvents Correlation extension)");
+        }
+        return value;
     }
 
     private static int schemaVersion(String value, EventType type) {
