@@ -22,7 +22,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Gives every consumer the same guarantees, whatever it does: an event is decoded and validated, applied at most once
  * per consumer (its id is recorded in the same transaction as the effect and the emitted events), retried with
- * backoff when handling fails, and parked as a dead letter when it is invalid or keeps failing. Each delivery is one
+ * backoff when handling fails, and parked as a dead letter when it is invalid, keeps failing, or its order waits behind
+ * an earlier dead letter ({@link HeldOrders}). Each delivery is one
  * span of the order's trace, is counted, and its log lines carry the order, event, correlation and function.
  */
 @ApplicationScoped
@@ -85,7 +86,8 @@ public class Inbox {
             }
             // The handler runs first and the duplicate check rides on the statement that writes its events; a
             // duplicate fails the commit, which rolls everything back.
-            ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), event.source(), attempts.get());
+            ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), event.source(), event.subject(),
+                    attempts.get());
             return Transactions.withTransaction(() -> handler.handle(event)
                     .chain(events -> outbox.appendOnce(mark, events, trace)))
                     .invoke(() -> first.set(true))
@@ -102,7 +104,7 @@ public class Inbox {
         Uni<Void> patient = attempt.onFailure(Failures::isTransient).retry()
                 .withBackOff(retry.initialBackoff(), retry.maxBackoff()).indefinitely();
         Uni<Void> withRetries = retry.attempts() > 1
-                ? patient.onFailure(error -> !(error instanceof RejectedEventException)).retry()
+                ? patient.onFailure(error -> !(error instanceof RejectedEventException) && !HeldOrders.isHeld(error)).retry()
                         .withBackOff(retry.initialBackoff(), retry.maxBackoff())
                         .atMost(retry.attempts() - 1)
                 : patient;
@@ -115,9 +117,15 @@ public class Inbox {
                         LOG.debugf("%s already applied %s: skipped", consumer, event.id());
                     }
                 })
-                .onFailure().recoverWithUni(error -> error instanceof RejectedEventException
-                        ? park(consumer, delivery, span, "rejected", "rejected: " + error.getMessage(), 1)
-                        : park(consumer, delivery, span, "exhausted", describe(error), retry.attempts()));
+                .onFailure().recoverWithUni(error -> {
+                    if (error instanceof RejectedEventException) {
+                        return park(consumer, delivery, span, "rejected", "rejected: " + error.getMessage(), 1);
+                    }
+                    if (HeldOrders.isHeld(error)) {
+                        return park(consumer, delivery, span, "held", HeldOrders.reason(error), attempts.get());
+                    }
+                    return park(consumer, delivery, span, "exhausted", describe(error), retry.attempts());
+                });
     }
 
     private Uni<Void> park(String consumer, Delivery delivery, Span span, String why, String reason, int attempts) {

@@ -98,7 +98,8 @@ public class Outbox {
             }
             if (mark != null) {
                 query.setParameter("consumer", mark.consumer()).setParameter("eventId", mark.eventId())
-                        .setParameter("source", mark.source()).setParameter("attempt", mark.attempt());
+                        .setParameter("source", mark.source()).setParameter("subject", mark.subject())
+                        .setParameter("attempt", mark.attempt());
             }
             if (!events.isEmpty()) {
                 query.setParameter("owner", relay.owner());

@@ -49,7 +49,8 @@ public class DeadLetterResource {
         return deadLetters.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
     }
 
-    @Operation(summary = "Redrive a dead letter", description = "Sends it back to the queue of the consumer that parked it and removes it.")
+    @Operation(summary = "Redrive a dead letter", description = "Sends it back to the queue of the consumer that parked it and removes it; "
+            + "the events of its order held behind it follow, in order.")
     @POST
     @Path("/{id}/redrive")
     public Uni<Response> redrive(@PathParam("id") long id) {
@@ -58,10 +59,13 @@ public class DeadLetterResource {
             case NOT_FOUND -> throw notFound(id);
             case NOT_TEXT -> throw new ClientErrorException("dead letter " + id + " has a body that is not text "
                     + "(bodyBase64), which no consumer reads: discard it", 409);
+            case HELD -> throw new ClientErrorException("dead letter " + id + " waits behind an earlier dead letter of "
+                    + "its order: redrive or discard that one, and this one follows", 409);
         });
     }
 
-    @Operation(summary = "Discard a dead letter")
+    @Operation(summary = "Discard a dead letter", description = "The events of its order held behind it go on, in order, "
+            + "without it.")
     @DELETE
     @Path("/{id}")
     public Uni<Response> discard(@PathParam("id") long id) {
