@@ -54,6 +54,11 @@ try {
   await junk.getByRole('checkbox').check();
   await page.getByRole('button', { name: 'Discard selected' }).click();
   await junk.waitFor({ state: 'detached' });
+  // Failure groups: a whole group discarded in the background; its row goes once the job is done.
+  const group = page.locator('tr[data-group="saga inventory.reserved rejected"]');
+  await group.waitFor();
+  await group.getByRole('button', { name: 'Discard group' }).click();
+  await group.waitFor({ state: 'detached' });
   // The broker's own dead letters: one that could not be parked goes back to its queue, and is parked this time.
   const atBroker = page.locator('tr[data-broker-dead-letter]', { hasText: env('BROKER_ORDER') });
   await atBroker.waitFor();

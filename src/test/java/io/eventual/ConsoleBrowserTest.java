@@ -12,6 +12,8 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -61,6 +63,14 @@ class ConsoleBrowserTest {
         awaitDeadLetter(publish("shipping.scheduled", """
                 {"orderId":"%s","shipmentId":"s","estimatedDelivery":"2030-01-01"}""".formatted(junkOrder)));
 
+        // A failure group the console discards whole: replies for orders the saga does not know.
+        List<String> grouped = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            grouped.add(publish("inventory.reserved", """
+                    {"orderId":"%s","items":[{"sku":"SKU-1","quantity":1}]}""".formatted(UUID.randomUUID())));
+        }
+        grouped.forEach(ConsoleBrowserTest::awaitDeadLetter);
+
         // A message the database refused to park is in the broker's own dead letters until the console redrives it.
         String brokerOrder = UUID.randomUUID().toString();
         try (RefusedParks refused = RefusedParks.of(jdbcUrl, brokerOrder)) {
@@ -80,6 +90,8 @@ class ConsoleBrowserTest {
         assertThat(run.exit()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/orders/{id}", lateOrder).jsonPath()
                 .getList("history.type").contains("payment.refund"));
+        assertThat(given().auth().preemptive().basic("admin", "admin").get("/admin/dead-letters/groups").jsonPath()
+                .getList("findAll { it.consumer == 'saga' && it.eventType == 'inventory.reserved' }")).as("discarded whole").isEmpty();
         assertThat(screenshots.resolve("orders-1280.png")).exists();
         assertThat(screenshots.resolve("dead-letters-390.png")).exists();
     }

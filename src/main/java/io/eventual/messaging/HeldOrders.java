@@ -5,14 +5,18 @@ import io.vertx.pgclient.PgException;
 /**
  * Per-order parking: once a consumer has given up on one of an order's events (a dead letter of class
  * {@code exhausted}), the order's later events at that consumer are parked behind it (class {@code held}) instead of
- * being applied around it; redriving or discarding the first lets them go, in order ({@link DeadLetters}). The check
- * rides on the statement that marks an event applied and fails its transaction with SQLSTATE {@value #HELD}
- * (V20__parked_orders.sql), so an order that holds nothing costs no extra round trip.
+ * being applied around it. Redriving or discarding the first lets them go one after the other: each is sent back
+ * marked with its dead letter's id ({@value #RELEASE}) only once the one before it is applied, in that one's
+ * transaction, so they cannot overtake each other even on different queues. The check rides on the statement that
+ * marks an event applied and fails its transaction with SQLSTATE {@value #HELD} (V20), so an order that holds nothing
+ * costs no extra round trip.
  */
 public final class HeldOrders {
 
     /** The condition of {@link ProcessedEvents#INSERT}: true, or the error {@value #HELD}. */
-    static final String GUARD = "eventual_not_held(:consumer, :subject)";
+    static final String GUARD = "eventual_admit(:consumer, :subject, :eventId, :release, :owner)";
+    /** The attribute a released event carries: the id of its dead letter. */
+    public static final String RELEASE = "eventualrelease";
     static final String HELD = "EVH01";
 
     private HeldOrders() {

@@ -78,6 +78,7 @@ public class Inbox {
         put("orderId", event.subject());
         put("correlationId", event.correlationId());
         Context trace = Context.root().with(span);
+        String release = delivery.attributes().get(HeldOrders.RELEASE);
         AtomicInteger attempts = new AtomicInteger();
         AtomicBoolean first = new AtomicBoolean();
         Uni<Void> attempt = Uni.createFrom().deferred(() -> {
@@ -87,7 +88,7 @@ public class Inbox {
             // The handler runs first and the duplicate check rides on the statement that writes its events; a
             // duplicate fails the commit, which rolls everything back.
             ProcessedEvents.Mark mark = new ProcessedEvents.Mark(consumer, event.id(), event.source(), event.subject(),
-                    attempts.get());
+                    release, attempts.get());
             return Transactions.withTransaction(() -> handler.handle(event)
                     .chain(events -> outbox.appendOnce(mark, events, trace)))
                     .invoke(() -> first.set(true))
@@ -117,6 +118,9 @@ public class Inbox {
                         LOG.debugf("%s already applied %s: skipped", consumer, event.id());
                     }
                 })
+                // A released event applied (or found applied before) lets the next one of its order go.
+                .call(() -> release == null ? Uni.createFrom().voidItem()
+                        : first.get() ? deadLetters.released() : deadLetters.admit(consumer, event, release))
                 .onFailure().recoverWithUni(error -> {
                     if (error instanceof RejectedEventException) {
                         return park(consumer, delivery, span, "rejected", "rejected: " + error.getMessage(), 1);

@@ -17,17 +17,18 @@ import io.vertx.pgclient.PgException;
 public class ProcessedEvents {
 
     /**
-     * A consumer applying an event of {@code subject} (its order), on its {@code attempt}-th attempt. An event is its
-     * source and id together, as CloudEvents has it: two producers may use the same id.
+     * A consumer applying an event of {@code subject} (its order), on its {@code attempt}-th attempt; {@code release}
+     * is the dead letter it was released from, if it was (see {@link HeldOrders}). An event is its source and id
+     * together, as CloudEvents has it: two producers may use the same id.
      */
-    public record Mark(String consumer, String eventId, String source, String subject, int attempt) {
+    public record Mark(String consumer, String eventId, String source, String subject, String release, int attempt) {
     }
 
     /** The start of an insert of marks: (consumer, event_id, source, attempts) rows follow. */
     public static final String MARK_ALL = "insert into processed_event (consumer, event_id, source, attempts) ";
 
     /**
-     * Inserts the mark (named parameters :consumer, :eventId, :source, :subject, :attempt); fails the second time, see
+     * Inserts the mark (named parameters :consumer, :eventId, :source, :subject, :release, :owner, :attempt); fails the second time, see
      * {@link #isDuplicate}, and while the consumer holds the subject behind a dead letter, see {@link HeldOrders}.
      */
     public static final String INSERT = MARK_ALL + "select :consumer, :eventId, :source, :attempt where "

@@ -99,9 +99,9 @@ public class Outbox {
             if (mark != null) {
                 query.setParameter("consumer", mark.consumer()).setParameter("eventId", mark.eventId())
                         .setParameter("source", mark.source()).setParameter("subject", mark.subject())
-                        .setParameter("attempt", mark.attempt());
+                        .setParameter("release", mark.release()).setParameter("attempt", mark.attempt());
             }
-            if (!events.isEmpty()) {
+            if (mark != null || !events.isEmpty()) {
                 query.setParameter("owner", relay.owner());
             }
             for (int i = 0; i < events.size(); i++) {

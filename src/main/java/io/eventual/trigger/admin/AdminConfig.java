@@ -24,4 +24,11 @@ public interface AdminConfig {
      * credentialed writes, e.g. where the console is served under another name; every other site is refused.
      */
     Optional<List<String>> allowedOrigins();
+
+    /**
+     * Most messages a second that one background job sends (a failure group's redrive or discard, a replay); a
+     * request may ask for less.
+     */
+    @WithDefault("100")
+    int bulkRate();
 }

@@ -1,10 +1,19 @@
 package io.eventual.trigger.admin;
 
+import java.net.URI;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -20,18 +29,70 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.eventual.messaging.DeadLetters;
+import io.eventual.operations.Jobs;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-/** Admin: look at dead letters, send one back to its consumer, or discard it. */
+/** Admin: look at dead letters and their failure groups, send them back to their consumer, or discard them. */
 @AdminOnly
 @Path("/admin/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
 
-    private final DeadLetters deadLetters;
+    /** A failure group, and how many of its dead letters a second to send at most. */
+    public record GroupRequest(@NotBlank String consumer, String eventType,
+            @NotNull @Pattern(regexp = "invalid|rejected|exhausted|held") String reasonClass, @Min(1) Integer rate) {
+    }
 
-    DeadLetterResource(DeadLetters deadLetters) {
+    private final DeadLetters deadLetters;
+    private final Jobs jobs;
+    private final AdminConfig config;
+
+    DeadLetterResource(DeadLetters deadLetters, Jobs jobs, AdminConfig config) {
         this.deadLetters = deadLetters;
+        this.jobs = jobs;
+        this.config = config;
+    }
+
+    @Operation(summary = "Failure groups", description = "Dead letters by consumer, event type and reason class, with "
+            + "counts, when the first and the last were parked, and the last reason; largest first.")
+    @GET
+    @Path("/groups")
+    public Uni<List<DeadLetters.Group>> groups() {
+        return deadLetters.groups();
+    }
+
+    @Operation(summary = "Redrive a failure group", description = "In the background, oldest first, at most "
+            + "eventual.admin.bulk-rate a second (or the rate asked for); the Location shows its progress. Dead letters "
+            + "held behind an earlier one of their order stay.")
+    @POST
+    @Path("/groups/redrive")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> redriveGroup(@Valid @NotNull GroupRequest group) {
+        return bulk("redrive", group, id -> deadLetters.redrive(id).map(done -> done == DeadLetters.Redrive.REDRIVEN));
+    }
+
+    @Operation(summary = "Discard a failure group", description = "In the background, oldest first, at a capped rate; "
+            + "the Location shows its progress.")
+    @POST
+    @Path("/groups/discard")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> discardGroup(@Valid @NotNull GroupRequest group) {
+        return bulk("discard", group, deadLetters::discard);
+    }
+
+    /** Runs {@code one} on the group's dead letters there are now, oldest first, as a background job. */
+    private Uni<Response> bulk(String what, GroupRequest group, Function<Long, Uni<Boolean>> one) {
+        int rate = Math.min(group.rate() == null ? config.bulkRate() : group.rate(), config.bulkRate());
+        AtomicLong after = new AtomicLong();
+        return deadLetters.lastId().map(upTo -> jobs.start("dead-letters." + what, group, rate, max -> deadLetters
+                .idsOf(group.consumer(), group.eventType(), group.reasonClass(), after.get(), upTo, max)
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(0)
+                        : Multi.createFrom().iterable(ids).onItem().transformToUniAndConcatenate(id -> {
+                            after.set(id);
+                            return one.apply(id);
+                        }).collect().asList().map(List::size))))
+                .map(job -> Response.accepted(job).location(URI.create("/admin/jobs/" + job.id())).build());
     }
 
     @Operation(summary = "List dead letters", description = "Newest first, by consumer and event type, paged.")
