@@ -30,6 +30,15 @@ public interface EventualConfig {
 
     Consumer consumer();
 
+    View view();
+
+    /** Reads of the order view that ask to see a write ({@code Eventual-Min-Position}). */
+    interface View {
+        /** How long such a read waits at most for the view to reach the write before it answers anyway. */
+        @WithDefault("2s")
+        Duration maxWait();
+    }
+
     /**
      * The broker account of the operator console (queue depth, consumers, pausing a function's queues at the broker):
      * the operator's, given only to the process that serves the console (the trigger). Absent: no broker figures.

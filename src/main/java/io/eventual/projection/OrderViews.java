@@ -53,6 +53,13 @@ public class OrderViews {
                         ? Optional.of(summary(rows.iterator().next())) : Optional.empty());
     }
 
+    /** Whether the view has applied the event {@code eventId}: it is recorded, and the view's checkpoint is past it. */
+    public Uni<Boolean> reached(String eventId) {
+        return pool.preparedQuery("select exists (select 1 from event_store e join projection_checkpoint c on c.name = $1 "
+                + "where e.event_id = $2 and (e.transaction_id, e.position) <= (c.transaction_id, c.position))")
+                .execute(Tuple.of(OrderProjector.NAME, eventId)).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
     /** Events recorded but not yet in the view, and the age of the oldest of them. */
     public Uni<Lag> lag() {
         return pool.preparedQuery("select count(*) as events, coalesce(extract(epoch from now() - min(e.recorded_at)), 0) as seconds "

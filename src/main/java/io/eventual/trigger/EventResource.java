@@ -39,9 +39,6 @@ public class EventResource {
 
     private static final String HEADER_PREFIX = "ce-";
 
-    public record Published(String id, String type, String subject) {
-    }
-
     /** An event of a type outside services may not publish. */
     public static class NotPublishable extends RuntimeException {
         NotPublishable(String message) {
@@ -65,7 +62,7 @@ public class EventResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(responseCode = "202", description = "Accepted: the event is recorded and will be published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Published.class)))
+    @APIResponse(responseCode = "202", description = "Accepted: the event is recorded and will be published", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReadYourWrites.Published.class)))
     @APIResponse(responseCode = "401", description = "A type that needs a credential (a producer token or the admin's), or wrong credentials", content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "409", description = "An order.placed for an order that exists", content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "403", description = "A type outside services may not publish", content = @Content(mediaType = Problems.PROBLEM_JSON, schema = @Schema(ref = "Problem")))
@@ -86,8 +83,7 @@ public class EventResource {
         }
         callers.requirePublisher(authorization, event.type());
         return (event.type() == EventType.ORDER_PLACED ? publisher.publishNewOrder(event) : publisher.publish(event))
-                .map(published -> Response.accepted(
-                        new Published(published.id(), published.type().typeName(), published.subject())).build());
+                .map(published -> ReadYourWrites.accepted(published).build());
     }
 
     private static Map<String, String> attributes(HttpHeaders headers) {

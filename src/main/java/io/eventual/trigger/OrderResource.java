@@ -37,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.eventual.event.Address;
 import io.eventual.event.CurrencyCode;
@@ -63,6 +64,8 @@ import io.smallrye.mutiny.Uni;
 public class OrderResource {
 
     static final String SOURCE = "/eventual/trigger";
+    static final String MIN_POSITION_DOC = "An Eventual-Position a write answered with: the read waits until the view has "
+            + "that write (at most eventual.view.max-wait) and answers with Eventual-Position-Reached and Eventual-View-Lag";
 
     /** The body of {@code POST /orders}: the trigger computes the total. */
     public record PlaceOrder(
@@ -99,10 +102,12 @@ public class OrderResource {
     private final OrderTimeline timeline;
 
     private final Callers callers;
+    private final ReadYourWrites readYourWrites;
 
     OrderResource(EventCodec codec, Publisher publisher, OrderSaga saga, OrderViews views, OrderTimeline timeline,
-            Callers callers) {
+            Callers callers, ReadYourWrites readYourWrites) {
         this.callers = callers;
+        this.readYourWrites = readYourWrites;
         this.codec = codec;
         this.publisher = publisher;
         this.saga = saga;
@@ -154,10 +159,11 @@ public class OrderResource {
         OrderPlaced placed = codec.validated(new OrderPlaced(UUID.randomUUID().toString(), request.customerId(),
                 request.items(), request.currency(), request.shippingAddress(), OrderPlaced.totalOf(request.items())), "");
         Event event = Event.first(SOURCE, placed, request.priority() == null ? Priority.NORMAL : request.priority());
-        Uni<String> orderId = idempotencyKey == null
-                ? publisher.publish(event).map(Event::subject)
+        Uni<Publisher.Once> published = idempotencyKey == null
+                ? publisher.publish(event).map(e -> new Publisher.Once(e.subject(), e.id()))
                 : publisher.publishOnce(idempotencyKey, sha256(body), event);
-        return orderId.map(id -> Response.accepted(new Accepted(id, "ACCEPTED")).location(URI.create("/orders/" + id)).build());
+        return published.map(once -> ReadYourWrites.accepted(once.eventId(), EventType.ORDER_PLACED,
+                new Accepted(once.orderId(), "ACCEPTED")).location(URI.create("/orders/" + once.orderId())).build());
     }
 
     private static String sha256(byte[] body) {
@@ -171,17 +177,26 @@ public class OrderResource {
     /** Lists orders from the order view (CQRS read model), newest first by default. */
     @Operation(summary = "List orders", description = "From the order view (read model), with filters, sorting, paging and the view's lag.")
     @GET
-    public Uni<OrderViews.Page> list(@QueryParam("status") String status, @QueryParam("customerId") String customerId,
+    public Uni<RestResponse<OrderViews.Page>> list(@QueryParam("status") String status, @QueryParam("customerId") String customerId,
             @QueryParam("sort") @DefaultValue("newest") @Pattern(regexp = "newest|oldest") String sort,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
-            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
-        return views.list(Optional.ofNullable(status), Optional.ofNullable(customerId), sort.equals("newest"), page, size);
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size,
+            @Parameter(description = MIN_POSITION_DOC) @HeaderParam(ReadYourWrites.MIN_POSITION) String minPosition) {
+        return readYourWrites.await(minPosition, false).chain(awaited -> views.list(Optional.ofNullable(status),
+                Optional.ofNullable(customerId), sort.equals("newest"), page, size)
+                .map(found -> ReadYourWrites.answer(found, awaited)));
     }
 
     @Operation(summary = "Read an order", description = "Its status, lines, total and every event the saga received or sent.")
     @GET
     @Path("/{orderId}")
-    public Uni<OrderView> get(@PathParam("orderId") String orderId) {
+    public Uni<RestResponse<OrderView>> get(@PathParam("orderId") String orderId,
+            @Parameter(description = MIN_POSITION_DOC) @HeaderParam(ReadYourWrites.MIN_POSITION) String minPosition) {
+        return readYourWrites.await(minPosition, true).chain(awaited -> order(orderId)
+                .map(found -> ReadYourWrites.answer(found, awaited)));
+    }
+
+    private Uni<OrderView> order(String orderId) {
         return Panache.withSession(() -> saga.status(orderId)).chain(found -> found.isPresent()
                 ? Uni.createFrom().item(found.map(s -> new OrderView(s.orderId(), s.status(), s.reason(),
                         s.order().customerId(), s.order().items(), s.order().currency(), s.order().total(),

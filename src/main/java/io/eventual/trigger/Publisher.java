@@ -51,28 +51,32 @@ public class Publisher {
                 or exists (select 1 from outbox where subject = :order and type = 'order.placed')
             from (select pg_advisory_xact_lock(hashtextextended(:order, 0))) turn""";
 
-    /**
-     * Publishes {@code event} only the first time {@code key} is seen; a retry with the same key and the same request
-     * gets the subject (order id) of the first event, and nothing is published again.
-     */
-    Uni<String> publishOnce(String key, String requestHash, Event event) {
-        return Transactions.withTransaction(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("insert into idempotency_key (key, request_hash, order_id) values (:key, :hash, :order) "
-                        + "on conflict (key) do nothing")
-                .setParameter("key", key).setParameter("hash", requestHash).setParameter("order", event.subject())
-                .executeUpdate()
-                .chain(inserted -> inserted == 1
-                        ? outbox.append(List.of(event)).replaceWith(event.subject())
-                        : session.createNativeQuery("select request_hash || ' ' || order_id from idempotency_key where key = :key",
-                                String.class).setParameter("key", key).getSingleResult()
-                                .map(found -> firstOrder(found, requestHash)))));
+    /** What an idempotent request published: the order, and the event (unknown for keys older than V21). */
+    record Once(String orderId, String eventId) {
     }
 
-    private static String firstOrder(String hashAndOrder, String requestHash) {
-        String[] parts = hashAndOrder.split(" ", 2);
+    /**
+     * Publishes {@code event} only the first time {@code key} is seen; a retry with the same key and the same request
+     * gets the order id and event id of the first event, and nothing is published again.
+     */
+    Uni<Once> publishOnce(String key, String requestHash, Event event) {
+        return Transactions.withTransaction(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery("insert into idempotency_key (key, request_hash, order_id, event_id) "
+                        + "values (:key, :hash, :order, :event) on conflict (key) do nothing")
+                .setParameter("key", key).setParameter("hash", requestHash).setParameter("order", event.subject())
+                .setParameter("event", event.id()).executeUpdate()
+                .chain(inserted -> inserted == 1
+                        ? outbox.append(List.of(event)).replaceWith(new Once(event.subject(), event.id()))
+                        : session.createNativeQuery("select request_hash || ' ' || order_id || coalesce(' ' || event_id, '') "
+                                + "from idempotency_key where key = :key", String.class).setParameter("key", key)
+                                .getSingleResult().map(found -> firstOrder(found, requestHash)))));
+    }
+
+    private static Once firstOrder(String hashOrderEvent, String requestHash) {
+        String[] parts = hashOrderEvent.split(" ", 3);
         if (!parts[0].equals(requestHash)) {
             throw new ClientErrorException("this Idempotency-Key was already used for a different request", 422);
         }
-        return parts[1];
+        return new Once(parts[1], parts.length == 3 ? parts[2] : null);
     }
 }

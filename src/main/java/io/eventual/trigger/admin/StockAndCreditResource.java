@@ -25,6 +25,7 @@ import io.eventual.event.inventory.AdjustStock;
 import io.eventual.event.inventory.Restock;
 import io.eventual.event.payment.SetCreditLimit;
 import io.eventual.trigger.Publisher;
+import io.eventual.trigger.ReadYourWrites;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -46,9 +47,6 @@ public class StockAndCreditResource {
     }
 
     public record Account(String customerId, String currency, BigDecimal limit, BigDecimal charged) {
-    }
-
-    public record Published(String id, String type, String subject) {
     }
 
     private final EventCodec codec;
@@ -105,8 +103,7 @@ public class StockAndCreditResource {
     }
 
     private Uni<Response> publish(EventData data) {
-        return publisher.publish(Event.first(SOURCE, data, Priority.NORMAL)).map(event -> Response
-                .accepted(new Published(event.id(), event.type().typeName(), event.subject())).build());
+        return publisher.publish(Event.first(SOURCE, data, Priority.NORMAL)).map(event -> ReadYourWrites.accepted(event).build());
     }
 
     private static <T> List<T> map(io.vertx.mutiny.sqlclient.RowSet<Row> rows, java.util.function.Function<Row, T> mapper) {
