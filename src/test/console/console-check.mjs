@@ -95,6 +95,11 @@ try {
 
   await page.getByRole('link', { name: 'System' }).click();
   await page.locator('#outbox').waitFor();
+  // Orders per flow version: the customer's orders were placed on version 2 and have ended.
+  const v2 = page.locator('tr[data-flow-version="2"]');
+  await v2.waitFor();
+  if (Number(await v2.locator('td').nth(3).innerText()) < 2) throw new Error('version 2 shows fewer than 2 completed orders');
+  await page.screenshot({ path: `${shots}/system-1280.png`, fullPage: true });
 
   // Phone width: every view fits without scrolling the page sideways (tables scroll in their box).
   await page.setViewportSize({ width: 390, height: 844 });

@@ -96,7 +96,7 @@ class CloudEventsBindingTest {
             String orderId = place(order("ines", "DE", item("SKU-1", 1, "2.00")));
             try (RawAmqp amqp = new RawAmqp()) {
                 AmqpMessage charge = await().atMost(Duration.ofSeconds(15)).until(
-                        () -> amqp.look("payment.process::payment.payment.process", Duration.ofSeconds(1),
+                        () -> amqp.look("payment.screen::payment.payment.screen", Duration.ofSeconds(1),
                                 message -> orderId.equals(message.groupId())),
                         message -> message != null);
                 Map<String, Object> properties = charge.unwrap().getApplicationProperties().getValue();

@@ -56,7 +56,7 @@ class EventStoreTest {
         await().atMost(WAIT).until(() -> stream(orderId).size() == history.size());
         List<StoredEvent> events = stream(orderId);
         assertThat(events).extracting(StoredEvent::eventId).containsExactlyElementsOf(history);
-        assertThat(events).extracting(StoredEvent::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(events).extracting(StoredEvent::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat(events).extracting(StoredEvent::position).isSorted().doesNotHaveDuplicates();
         assertThat(events.get(1).causationId()).isEqualTo(events.get(0).eventId());
         assertThat(events).extracting(StoredEvent::correlationId).containsOnly(events.get(0).eventId());

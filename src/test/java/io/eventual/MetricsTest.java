@@ -119,7 +119,7 @@ class MetricsTest {
             String orderId = place(order("quinn", "DE", item("SKU-3", 1, "1.00")));
             // expect
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                    Metrics.scrape().value("eventual_sagas_in_flight", Map.of("status", "PENDING_PAYMENT")))
+                    Metrics.scrape().value("eventual_sagas_in_flight", Map.of("status", "PENDING_SCREENING")))
                     .isGreaterThanOrEqualTo(1));
             io.restassured.RestAssured.given().auth().preemptive().basic("admin", "admin")
                     .post("/admin/functions/payment/resume").then().statusCode(204);

@@ -43,7 +43,8 @@ class OrderFlowTest {
         JsonPath order = awaitStatus(orderId, "COMPLETED");
         assertThat(order.getObject("total", BigDecimal.class)).isEqualByComparingTo("26.00");
         assertThat(order.getList("history.type", String.class)).containsExactly(
-                "order.placed", "payment.process", "payment.processed", "inventory.reserve", "inventory.reserved",
+                "order.placed", "payment.screen", "payment.screened", "payment.process", "payment.processed", "inventory.reserve",
+                "inventory.reserved",
                 "shipping.schedule", "shipping.scheduled", "order.completed");
         assertThat(charged("alice")).isEqualByComparingTo("26.00");
         assertThat(stock("SKU-1")).isEqualTo(sku1Before - 2);
@@ -59,7 +60,7 @@ class OrderFlowTest {
         JsonPath order = awaitStatus(orderId, "CANCELLED");
         assertThat(order.getString("reason")).startsWith("payment failed: insufficient credit");
         assertThat(order.getList("history.type", String.class)).containsExactly(
-                "order.placed", "payment.process", "payment.failed", "order.cancelled");
+                "order.placed", "payment.screen", "payment.screened", "payment.process", "payment.failed", "order.cancelled");
         assertThat(db.count("select count(*) from inventory_reservation where order_id = $1", orderId)).isZero();
         assertThat(stock("SKU-1")).isEqualTo(before);
         assertThat(charged("bob")).isEqualByComparingTo("0");
@@ -72,7 +73,8 @@ class OrderFlowTest {
         JsonPath order = awaitStatus(orderId, "CANCELLED");
         assertThat(order.getString("reason")).contains("inventory failed").contains("RARE");
         assertThat(order.getList("history.type", String.class)).containsExactly(
-                "order.placed", "payment.process", "payment.processed", "inventory.reserve", "inventory.failed",
+                "order.placed", "payment.screen", "payment.screened", "payment.process", "payment.processed", "inventory.reserve",
+                "inventory.failed",
                 "payment.refund", "payment.refunded", "order.cancelled");
         assertThat(charged("carol")).isEqualByComparingTo("0");
         assertThat(db.text("select status from payment where order_id = $1", orderId)).isEqualTo("REFUNDED");
@@ -89,7 +91,8 @@ class OrderFlowTest {
         JsonPath order = awaitStatus(orderId, "CANCELLED");
         assertThat(order.getString("reason")).isEqualTo("shipping failed: no shipping to BR");
         assertThat(order.getList("history.type", String.class))
-                .startsWith("order.placed", "payment.process", "payment.processed", "inventory.reserve",
+                .startsWith("order.placed", "payment.screen", "payment.screened", "payment.process", "payment.processed",
+                        "inventory.reserve",
                         "inventory.reserved", "shipping.schedule", "shipping.failed")
                 .contains("inventory.release", "payment.refund", "inventory.released", "payment.refunded")
                 .endsWith("order.cancelled");

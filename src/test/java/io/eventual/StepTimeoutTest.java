@@ -25,7 +25,7 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Every saga ends, even when a participant never answers. Here no payment or shipping function runs: the test
- * answers for payment itself, and shipping stays silent.
+ * answers for payment itself (the screen, the charge), and shipping stays silent.
  */
 @QuarkusTest
 @TestProfile(StepTimeoutTest.SilentParticipants.class)
@@ -36,6 +36,7 @@ class StepTimeoutTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("eventual.functions", "saga,inventory",
+                    "eventual.saga.timeouts.screening", "3s",
                     "eventual.saga.timeouts.payment", "3s",
                     "eventual.saga.timeouts.inventory", "2s",
                     "eventual.saga.timeouts.shipping", "1s",
@@ -48,8 +49,7 @@ class StepTimeoutTest {
     void aSilentStepIsCompensatedAndTheOrderCancelled() {
         Db db = Db.owner();
         int before = db.integer("select available from inventory_stock where sku = 'SKU-1'");
-        String orderId = place(order("gina", "DE", item("SKU-1", 4, "1.00")));
-        awaitStatus(orderId, "PENDING_PAYMENT");
+        String orderId = screened(place(order("gina", "DE", item("SKU-1", 4, "1.00"))));
 
         publish("payment.processed", paid(orderId));
 
@@ -70,7 +70,7 @@ class StepTimeoutTest {
 
     @Test
     void aPaymentThatSucceedsAfterTheTimeoutIsRefunded() {
-        String orderId = place(order("hank", "DE", item("SKU-2", 1, "9.00")));
+        String orderId = screened(place(order("hank", "DE", item("SKU-2", 1, "9.00"))));
         JsonPath cancelled = awaitStatus(orderId, "CANCELLED");
         assertThat(cancelled.getString("reason")).isEqualTo("payment timed out after 3s");
 
@@ -85,8 +85,7 @@ class StepTimeoutTest {
     void aReservationThatArrivesAfterItsTimeoutIsReleased() {
         Db db = Db.owner();
         int before = db.integer("select available from inventory_stock where sku = 'SKU-3'");
-        String orderId = place(order("jill", "DE", item("SKU-3", 2, "1.00")));
-        awaitStatus(orderId, "PENDING_PAYMENT");
+        String orderId = screened(place(order("jill", "DE", item("SKU-3", 2, "1.00"))));
         admin().post("/admin/functions/inventory/pause").then().statusCode(204);
         try {
             publish("payment.processed", paid(orderId));
@@ -115,12 +114,20 @@ class StepTimeoutTest {
                 + "now() - interval '1 second')", corrupt);
         try {
             String orderId = place(order("ivan", "DE", item("SKU-2", 1, "2.00")));
-            assertThat(awaitStatus(orderId, "CANCELLED").getString("reason")).isEqualTo("payment timed out after 3s");
+            assertThat(awaitStatus(orderId, "CANCELLED").getString("reason")).isEqualTo("screening timed out after 3s");
             assertThat(db.bool("select deadline > now() from saga where id = $1", corrupt))
                     .as("the corrupt saga set aside for later").isTrue();
         } finally {
             db.execute("delete from saga where id = $1", corrupt);
         }
+    }
+
+    /** The order past the fraud screen, answered by the test for payment: it waits for its charge. */
+    private static String screened(String orderId) {
+        awaitStatus(orderId, "PENDING_SCREENING");
+        publish("payment.screened", "{\"orderId\":\"%s\"}".formatted(orderId));
+        awaitStatus(orderId, "PENDING_PAYMENT");
+        return orderId;
     }
 
     private static String paid(String orderId) {

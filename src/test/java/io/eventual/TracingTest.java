@@ -34,7 +34,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class TracingTest {
 
     /** The saga's flow for a completed order: which function handled which event, in order. */
-    static final List<String> HOPS = List.of("saga process order.placed", "payment process payment.process",
+    static final List<String> HOPS = List.of("saga process order.placed", "payment process payment.screen",
+            "saga process payment.screened", "payment process payment.process",
             "saga process payment.processed", "inventory process inventory.reserve", "saga process inventory.reserved",
             "shipping process shipping.schedule", "saga process shipping.scheduled");
 

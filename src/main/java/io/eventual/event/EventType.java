@@ -18,10 +18,13 @@ import io.eventual.event.order.OrderCancelled;
 import io.eventual.event.order.OrderCompleted;
 import io.eventual.event.order.OrderPlaced;
 import io.eventual.event.payment.PaymentFailed;
+import io.eventual.event.payment.PaymentFlagged;
 import io.eventual.event.payment.PaymentProcessed;
 import io.eventual.event.payment.PaymentRefunded;
+import io.eventual.event.payment.PaymentScreened;
 import io.eventual.event.payment.ProcessPayment;
 import io.eventual.event.payment.RefundPayment;
+import io.eventual.event.payment.ScreenPayment;
 import io.eventual.event.payment.SetCreditLimit;
 import io.eventual.event.shipping.ScheduleShipment;
 import io.eventual.event.shipping.ShipmentScheduled;
@@ -38,6 +41,9 @@ public enum EventType {
     ORDER_COMPLETED("order.completed", OrderCompleted.class, "the order is paid, reserved and shipped", "saga"),
     ORDER_CANCELLED("order.cancelled", OrderCancelled.class, "the order was cancelled; every step done was undone", "saga"),
 
+    PAYMENT_SCREEN("payment.screen", ScreenPayment.class, "check the order for fraud before charging", "saga", "payment"),
+    PAYMENT_SCREENED("payment.screened", PaymentScreened.class, "nothing suspicious: the order may be charged", "payment", "saga"),
+    PAYMENT_FLAGGED("payment.flagged", PaymentFlagged.class, "the order looks fraudulent: not charged", "payment", "saga"),
     PAYMENT_PROCESS("payment.process", ProcessPayment.class, "charge the customer for the order", "saga", "payment"),
     PAYMENT_PROCESSED("payment.processed", PaymentProcessed.class, "the customer was charged", "payment", "saga"),
     PAYMENT_FAILED("payment.failed", PaymentFailed.class, "the customer was not charged", "payment", "saga"),

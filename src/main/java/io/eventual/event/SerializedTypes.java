@@ -12,15 +12,17 @@ import io.eventual.event.order.OrderCancelled;
 import io.eventual.event.order.OrderCompleted;
 import io.eventual.event.order.OrderPlaced;
 import io.eventual.event.payment.PaymentFailed;
+import io.eventual.event.payment.PaymentFlagged;
 import io.eventual.event.payment.PaymentProcessed;
 import io.eventual.event.payment.PaymentRefunded;
+import io.eventual.event.payment.PaymentScreened;
 import io.eventual.event.payment.ProcessPayment;
 import io.eventual.event.payment.RefundPayment;
+import io.eventual.event.payment.ScreenPayment;
 import io.eventual.event.payment.SetCreditLimit;
 import io.eventual.event.shipping.ScheduleShipment;
 import io.eventual.event.shipping.ShipmentScheduled;
 import io.eventual.event.shipping.ShippingFailed;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -30,7 +32,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = {
         OrderPlaced.class, LineItem.class, OrderCompleted.class, OrderCancelled.class,
-        ProcessPayment.class, PaymentProcessed.class, PaymentFailed.class, RefundPayment.class, PaymentRefunded.class,
+        ScreenPayment.class, PaymentScreened.class, PaymentFlagged.class, ProcessPayment.class, PaymentProcessed.class, PaymentFailed.class,
+        RefundPayment.class, PaymentRefunded.class,
         ReserveInventory.class, InventoryReserved.class, InventoryFailed.class, ReleaseInventory.class,
         InventoryReleased.class, ScheduleShipment.class, ShipmentScheduled.class, ShippingFailed.class,
         Restock.class, AdjustStock.class, SetCreditLimit.class,

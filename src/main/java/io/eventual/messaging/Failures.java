@@ -4,14 +4,17 @@ import java.util.Set;
 
 import io.vertx.pgclient.PgException;
 
-/** Tells failures worth waiting out (the database or broker is away, a concurrent writer won) from real ones. */
+/**
+ * Tells failures worth waiting out (the database or broker is away, a concurrent writer won, another process is the
+ * one to apply it: {@link Later}) from real ones.
+ */
 public final class Failures {
 
     /** PostgreSQL SQLSTATEs: connection problems, shutdown, serialization and deadlock, duplicate key (a racing insert). */
     private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "23505", "53300", "57P01", "57P02", "57P03");
     private static final Set<String> TRANSIENT_TYPES = Set.of("ConnectException", "ClosedConnectionException",
             "OptimisticLockException", "StaleObjectStateException", "StaleStateException", "TimeoutException",
-            "NoStackTraceTimeoutException", "AnnotatedConnectException");
+            "NoStackTraceTimeoutException", "AnnotatedConnectException", Later.class.getSimpleName());
 
     private Failures() {
     }

@@ -33,9 +33,9 @@ public class Jobs {
         FAILED
     }
 
-    /** A job as a reader sees it: how many items it has done so far, and its error if it failed. */
-    public record Progress(String id, String kind, Object request, int rate, State state, long done, String error,
-            Instant startedAt, Instant endedAt) {
+    /** A job as a reader sees it: how many items it has done so far (of {@code total}, when known), its error if it failed. */
+    public record Progress(String id, String kind, Object request, int rate, Long total, State state, long done,
+            String error, Instant startedAt, Instant endedAt) {
     }
 
     /** One round of a job: does up to {@code max} items and answers how many it did; none ends the job. */
@@ -46,8 +46,8 @@ public class Jobs {
     private final Map<String, Progress> jobs = new ConcurrentHashMap<>();
 
     /** Starts {@code step} in rounds of at most a tenth of a second's worth of {@code rate} items per second. */
-    public Progress start(String kind, Object request, int rate, Step step) {
-        Progress started = new Progress(UUID.randomUUID().toString(), kind, request, rate, State.RUNNING, 0, null,
+    public Progress start(String kind, Object request, int rate, Long total, Step step) {
+        Progress started = new Progress(UUID.randomUUID().toString(), kind, request, rate, total, State.RUNNING, 0, null,
                 Instant.now(), null);
         forgetOld();
         jobs.put(started.id(), started);
@@ -75,8 +75,8 @@ public class Jobs {
     }
 
     private void update(String id, long done, State state, String error) {
-        jobs.computeIfPresent(id, (key, p) -> new Progress(id, p.kind(), p.request(), p.rate(), state, done, error,
-                p.startedAt(), state == State.RUNNING ? null : Instant.now()));
+        jobs.computeIfPresent(id, (key, p) -> new Progress(id, p.kind(), p.request(), p.rate(), p.total(), state, done,
+                error, p.startedAt(), state == State.RUNNING ? null : Instant.now()));
     }
 
     private void forgetOld() {

@@ -15,4 +15,8 @@ public interface PaymentConfig {
 
     /** Credit limits of known customers, by customer id. */
     Map<String, BigDecimal> creditLimits();
+
+    /** Orders over this amount (in any currency) are flagged by the fraud screen and not charged (flow version 2). */
+    @WithDefault("10000")
+    BigDecimal screeningLimit();
 }

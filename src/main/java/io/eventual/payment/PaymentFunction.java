@@ -2,6 +2,7 @@ package io.eventual.payment;
 
 import static io.eventual.event.EventType.PAYMENT_PROCESS;
 import static io.eventual.event.EventType.PAYMENT_REFUND;
+import static io.eventual.event.EventType.PAYMENT_SCREEN;
 import static io.eventual.event.EventType.PAYMENT_SET_CREDIT_LIMIT;
 
 import java.math.BigDecimal;
@@ -20,6 +21,7 @@ import io.eventual.event.payment.PaymentProcessed;
 import io.eventual.event.payment.PaymentRefunded;
 import io.eventual.event.payment.ProcessPayment;
 import io.eventual.event.payment.RefundPayment;
+import io.eventual.event.payment.ScreenPayment;
 import io.eventual.event.payment.SetCreditLimit;
 import io.eventual.messaging.EventFunction;
 import io.eventual.messaging.EventHandler;
@@ -44,7 +46,14 @@ public class PaymentFunction implements EventFunction {
 
     @Override
     public Map<EventType, EventHandler> handlers() {
-        return Map.of(PAYMENT_PROCESS, this::charge, PAYMENT_REFUND, this::refund, PAYMENT_SET_CREDIT_LIMIT, this::setLimit);
+        return Map.of(PAYMENT_SCREEN, this::screen, PAYMENT_PROCESS, this::charge, PAYMENT_REFUND, this::refund,
+                PAYMENT_SET_CREDIT_LIMIT, this::setLimit);
+    }
+
+    /** The fraud screen: a rule on the order alone, nothing stored. */
+    Uni<List<Event>> screen(Event event) {
+        Screening screening = new Screening(config.screeningLimit());
+        return Uni.createFrom().item(List.of(event.cause(SOURCE, screening.screen((ScreenPayment) event.data()))));
     }
 
     /** The customer's limit in the currency from now on; what is charged stays charged. */

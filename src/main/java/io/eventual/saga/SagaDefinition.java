@@ -11,7 +11,7 @@ import io.eventual.event.EventData;
 import io.eventual.event.EventType;
 
 /**
- * A saga as data: the event that starts it, its steps in order (each a command, its success and failure replies, an
+ * A saga as data, in one version: the event that starts it, its steps in order (each a command, its success and failure replies, an
  * optional compensation with the reply that confirms it, and a timeout), and the events that end it. {@link SagaEngine} runs any
  * definition; it knows nothing about orders.
  *
@@ -32,6 +32,7 @@ public final class SagaDefinition<D extends EventData> {
     }
 
     private final String name;
+    private final int version;
     private final EventType start;
     private final Class<D> dataClass;
     private final List<Step<D>> steps;
@@ -42,22 +43,58 @@ public final class SagaDefinition<D extends EventData> {
 
     private SagaDefinition(Builder<D> b, EventType completed, Function<D, EventData> completion, EventType cancelled,
             BiFunction<D, String, EventData> cancellation) {
-        this.name = b.name;
-        this.start = b.start;
-        this.dataClass = b.dataClass;
-        this.steps = List.copyOf(b.steps);
+        this(b.name, b.version, b.start, b.dataClass, b.steps, completed, completion, cancelled, cancellation);
+    }
+
+    private SagaDefinition(String name, int version, EventType start, Class<D> dataClass, List<Step<D>> steps,
+            EventType completed, Function<D, EventData> completion, EventType cancelled,
+            BiFunction<D, String, EventData> cancellation) {
+        this.name = name;
+        this.version = version;
+        this.start = start;
+        this.dataClass = dataClass;
+        this.steps = List.copyOf(steps);
         this.completed = completed;
         this.completion = completion;
         this.cancelled = cancelled;
         this.cancellation = cancellation;
     }
 
-    public static Named flow(String name) {
-        return new Named(name);
+    /** A flow {@code name} in {@code version}: a saga keeps the version it started on until it ends. */
+    public static Named flow(String name, int version) {
+        return new Named(name, version);
+    }
+
+    /** This flow as {@code version}, which had every step of it but {@code step}. */
+    public SagaDefinition<D> versionWithout(int version, String step) {
+        List<Step<D>> fewer = steps.stream().filter(s -> !s.name().equals(step)).toList();
+        if (fewer.size() == steps.size()) {
+            throw new IllegalArgumentException(name + " has no step " + step);
+        }
+        return new SagaDefinition<>(name, version, start, dataClass, fewer, completed, completion, cancelled, cancellation);
     }
 
     public String name() {
         return name;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    /**
+     * What an instance in flight depends on, in one line: the events in and out of each step, in order. Two definitions
+     * with the same shape can take over each other's instances; changing a version's shape strands or corrupts them.
+     */
+    public String shape() {
+        StringBuilder shape = new StringBuilder(name + " " + version + ": " + start.typeName());
+        for (Step<D> step : steps) {
+            shape.append(" > ").append(step.name()).append(" ").append(step.command().typeName()).append(" ? ")
+                    .append(step.success().typeName()).append(" | ").append(step.failure().typeName());
+            step.compensation().ifPresent(c -> shape.append(" undo ").append(c.command().typeName()).append(" ? ")
+                    .append(c.confirmedBy().typeName()));
+        }
+        return shape.append(" > ").append(completed.typeName()).append(" | ").append(cancelled.typeName()).toString();
     }
 
     public EventType start() {
@@ -102,24 +139,28 @@ public final class SagaDefinition<D extends EventData> {
 
     public static final class Named {
         private final String name;
+        private final int version;
 
-        private Named(String name) {
+        private Named(String name, int version) {
             this.name = name;
+            this.version = version;
         }
 
         public <D extends EventData> Builder<D> startsOn(EventType start, Class<D> dataClass) {
-            return new Builder<>(name, start, dataClass);
+            return new Builder<>(name, version, start, dataClass);
         }
     }
 
     public static final class Builder<D extends EventData> {
         private final String name;
+        private final int version;
         private final EventType start;
         private final Class<D> dataClass;
         private final List<Step<D>> steps = new ArrayList<>();
 
-        private Builder(String name, EventType start, Class<D> dataClass) {
+        private Builder(String name, int version, EventType start, Class<D> dataClass) {
             this.name = name;
+            this.version = version;
             this.start = start;
             this.dataClass = dataClass;
         }

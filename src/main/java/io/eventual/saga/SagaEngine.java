@@ -49,11 +49,16 @@ final class SagaEngine<D extends EventData> {
         this.metrics = metrics;
     }
 
+    int version() {
+        return definition.version();
+    }
+
     /** A new instance for the starting event, and the first step's command. */
     SagaInstance start(Event started, List<Event> emitted) {
         SagaInstance saga = new SagaInstance();
         saga.id = started.subject();
         saga.saga = definition.name();
+        saga.flowVersion = definition.version();
         saga.correlationId = started.correlationId();
         saga.priority = started.priority().name();
         saga.data = write(started.data());

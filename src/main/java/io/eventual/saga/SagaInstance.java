@@ -20,6 +20,10 @@ public class SagaInstance extends PanacheEntityBase {
 
     public String saga;
 
+    /** The version of the flow it started on, which it runs on until it ends. */
+    @Column(name = "flow_version")
+    public int flowVersion = 1;
+
     public String status;
 
     /** Index of the step in progress (or the failed one, while compensating). */

@@ -63,8 +63,9 @@ class SagaTimeouts {
         }
         Context context = vertx.getOrCreateContext();
         Contexts.onNewContext(context, () -> Panache.withSession(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("select id from saga where deadline < now() order by deadline limit " + BATCH, String.class)
-                .getResultList())))
+                .createNativeQuery("select id from saga where deadline < now() and flow_version <= :runs order by deadline limit "
+                        + BATCH, String.class)
+                .setParameter("runs", saga.newestVersion()).getResultList())))
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
                 .onItem().transformToUniAndConcatenate(id -> Contexts.onNewContext(context, () -> expire(id)))
                 .collect().last()

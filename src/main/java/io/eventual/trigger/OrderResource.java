@@ -80,12 +80,13 @@ public class OrderResource {
     }
 
     /**
-     * An order. {@code purged}: it ended long ago and retention deleted its saga (lines, address, history); status,
+     * An order. {@code flowVersion}: the version of the order flow it runs on (null once purged). {@code purged}: it ended long ago and retention deleted its saga (lines, address, history); status,
      * reason and total come from the order view, and its events stay in its timeline until their month leaves the event
      * store (then the timeline says {@code purged} too).
      */
-    public record OrderView(String orderId, String status, String reason, String customerId, List<LineItem> items,
-            String currency, BigDecimal total, Address shippingAddress, List<Step> history, boolean purged) {
+    public record OrderView(String orderId, String status, String reason, Integer flowVersion, String customerId,
+            List<LineItem> items, String currency, BigDecimal total, Address shippingAddress, List<Step> history,
+            boolean purged) {
     }
 
     public record Step(String type, Instant time, String direction, String eventId) {
@@ -199,10 +200,10 @@ public class OrderResource {
     private Uni<OrderView> order(String orderId) {
         return Panache.withSession(() -> saga.status(orderId)).chain(found -> found.isPresent()
                 ? Uni.createFrom().item(found.map(s -> new OrderView(s.orderId(), s.status(), s.reason(),
-                        s.order().customerId(), s.order().items(), s.order().currency(), s.order().total(),
+                        s.flowVersion(), s.order().customerId(), s.order().items(), s.order().currency(), s.order().total(),
                         s.order().shippingAddress(), s.history().stream().map(Step::of).toList(), false)))
                 : views.find(orderId).map(view -> view.filter(v -> OrderFold.ENDED.contains(v.status()))
-                        .map(v -> new OrderView(v.orderId(), v.status(), v.reason(), v.customerId(), List.of(),
+                        .map(v -> new OrderView(v.orderId(), v.status(), v.reason(), null, v.customerId(), List.of(),
                                 v.currency(), v.total(), null, List.of(), true))))
                 .map(order -> order.orElseThrow(() -> new NotFoundException("no order " + orderId)));
     }

@@ -50,6 +50,7 @@ final class Batches {
         config.put("eventual.retry.max-backoff", "500ms");
         config.put("eventual.broker.reconnect-interval", "500ms");
         config.put("eventual.outbox.poll-interval", "500ms");
+        config.put("eventual.saga.timeouts.screening", "10s");
         config.put("eventual.saga.timeouts.payment", "10s");
         config.put("eventual.saga.compensation-timeout", "5s");
         config.put("eventual.saga.timeout-check-interval", "200ms");

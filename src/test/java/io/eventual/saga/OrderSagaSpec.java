@@ -6,6 +6,7 @@ import static io.eventual.event.EventType.ORDER_CANCELLED;
 import static io.eventual.event.EventType.ORDER_COMPLETED;
 import static io.eventual.event.EventType.PAYMENT_PROCESS;
 import static io.eventual.event.EventType.PAYMENT_REFUND;
+import static io.eventual.event.EventType.PAYMENT_SCREEN;
 import static io.eventual.event.EventType.SHIPPING_SCHEDULE;
 
 import java.math.BigDecimal;
@@ -23,8 +24,10 @@ import io.eventual.event.inventory.InventoryReserved;
 import io.eventual.event.order.LineItem;
 import io.eventual.event.order.OrderPlaced;
 import io.eventual.event.payment.PaymentFailed;
+import io.eventual.event.payment.PaymentFlagged;
 import io.eventual.event.payment.PaymentProcessed;
 import io.eventual.event.payment.PaymentRefunded;
+import io.eventual.event.payment.PaymentScreened;
 import io.eventual.event.shipping.ShipmentScheduled;
 import io.eventual.event.shipping.ShippingFailed;
 
@@ -41,7 +44,29 @@ class OrderSagaSpec {
     static final PaymentRefunded REFUNDED = new PaymentRefunded(ORDER, Money.of(new BigDecimal("10.00"), "EUR"));
     static final InventoryReleased RELEASED = new InventoryReleased(ORDER, List.of(new ItemQuantity("SKU-1", 2)));
 
-    SagaSpec<OrderPlaced> saga = SagaSpec.of(OrderSaga.FLOW);
+    static final PaymentScreened SCREENED = new PaymentScreened(ORDER);
+
+    /** The steps after the screen are the same in both versions: version 1 shows them from the start. */
+    SagaSpec<OrderPlaced> saga = SagaSpec.of(OrderSaga.FLOW_V1);
+    SagaSpec<OrderPlaced> v2 = SagaSpec.of(OrderSaga.FLOW);
+
+    @Test
+    void version2ScreensTheOrderBeforeItCharges() {
+        v2.given(PLACED).thenSends(PAYMENT_SCREEN).thenStatus("PENDING_SCREENING")
+                .when(SCREENED).thenSends(PAYMENT_PROCESS).thenStatus("PENDING_PAYMENT")
+                .when(CHARGED).thenSends(INVENTORY_RESERVE).thenStatus("PENDING_INVENTORY");
+    }
+
+    @Test
+    void version2CancelsAFlaggedOrderWithNothingToUndo() {
+        v2.given(PLACED).when(new PaymentFlagged(ORDER, "over the screening limit")).thenSends(ORDER_CANCELLED)
+                .thenStatus(SagaEngine.CANCELLED);
+    }
+
+    @Test
+    void version1ChargesAtOnce() {
+        saga.given(PLACED).thenSends(PAYMENT_PROCESS).when(SCREENED).thenSends().thenStatus("PENDING_PAYMENT");
+    }
 
     @Test
     void anOrderPlacedAsksForPayment() {

@@ -40,6 +40,11 @@ final class SagaSpec<D extends EventData> {
             }
 
             @Override
+            public java.util.Optional<Integer> flowVersion() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
             public Duration timeoutCheckInterval() {
                 return Duration.ofSeconds(1);
             }

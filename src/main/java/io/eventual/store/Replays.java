@@ -1,0 +1,114 @@
+package io.eventual.store;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.eventual.event.EventType;
+import io.eventual.messaging.outbox.OutboxRelay;
+import io.eventual.operations.Jobs;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Delivers events the store recorded since a point in time again to one function, through the outbox to that
+ * function's own queues, in the store's global order (so each order's events in sequence). By default the function's
+ * inbox makes the events it applied before no-ops; {@link Mode#REAPPLY} first forgets that it applied them, for a
+ * function whose state was rebuilt.
+ */
+@ApplicationScoped
+public class Replays {
+
+    public enum Mode {
+        /** Events the function applied before are skipped by its inbox: only what it missed takes effect. */
+        SKIP_APPLIED,
+        /** The function's dedupe records of the replayed events are deleted first: every one is applied again. */
+        REAPPLY
+    }
+
+    /** What to replay, resolved: the function, its types, since when, and up to where the store was when it began. */
+    public record Replay(String function, List<EventType> types, Instant since, Mode mode) {
+    }
+
+    private final Pool pool;
+    private final OutboxRelay relay;
+
+    Replays(Pool pool, OutboxRelay relay) {
+        this.pool = pool;
+        this.relay = relay;
+    }
+
+    /** How many events {@code replay} would deliver now, and where the store ends: the replay stops there. */
+    public Uni<Long> count(Replay replay) {
+        return pool.preparedQuery("select count(*) from event_store where type = any($1) and recorded_at >= $2")
+                .execute(Tuple.of(names(replay), replay.since().atOffset(ZoneOffset.UTC)))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The replay as a job's rounds: each delivers the next events after the last one delivered. */
+    public Uni<Jobs.Step> rounds(Replay replay) {
+        return pool.query("select transaction_id, position from event_store order by transaction_id desc, position desc limit 1")
+                .execute().map(rows -> {
+                    GlobalPosition end = rows.iterator().hasNext()
+                            ? new GlobalPosition(rows.iterator().next().getLong(0), rows.iterator().next().getLong(1))
+                            : GlobalPosition.START;
+                    AtomicReference<GlobalPosition> after = new AtomicReference<>(GlobalPosition.START);
+                    return max -> deliver(replay, after, end, max);
+                });
+    }
+
+    private Uni<Integer> deliver(Replay replay, AtomicReference<GlobalPosition> after, GlobalPosition end, int max) {
+        return pool.withTransaction(conn -> conn.preparedQuery("select " + StoredEvent.COLUMNS + " from event_store "
+                + "where type = any($1) and recorded_at >= $2 and (transaction_id, position) > ($3, $4) "
+                + "and (transaction_id, position) <= ($5, $6) order by transaction_id, position limit $7")
+                .execute(Tuple.from(new Object[] { names(replay), replay.since().atOffset(ZoneOffset.UTC),
+                        after.get().transactionId(), after.get().position(), end.transactionId(), end.position(), max }))
+                .chain(rows -> {
+                    List<StoredEvent> events = new ArrayList<>();
+                    rows.forEach(row -> events.add(StoredEvent.of(row)));
+                    if (events.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Tuple> outbox = new ArrayList<>();
+                    List<Tuple> forget = new ArrayList<>();
+                    for (StoredEvent e : events) {
+                        EventType type = EventType.of(e.type()).orElseThrow();
+                        outbox.add(Tuple.from(new Object[] { e.eventId(), e.type(), e.streamId(), attributes(e).encode(),
+                                e.data(), type.fqqn(replay.function()), relay.owner() }));
+                        forget.add(Tuple.of(replay.function(), e.eventId(), e.source()));
+                    }
+                    Uni<Void> forgotten = replay.mode() == Mode.REAPPLY
+                            ? conn.preparedQuery("delete from processed_event where consumer = $1 and event_id = $2 and source = $3")
+                                    .executeBatch(forget).replaceWithVoid()
+                            : Uni.createFrom().voidItem();
+                    return forgotten.chain(() -> conn.preparedQuery("insert into outbox (event_id, type, subject, attributes, "
+                            + "data, address, owner) values ($1, $2, $3, $4, $5, $6, $7)").executeBatch(outbox))
+                            .invoke(() -> after.set(events.get(events.size() - 1).global()))
+                            .replaceWith(events.size());
+                })).invoke(relay::written);
+    }
+
+    /** The CloudEvents attributes the event was published with, as the store kept them. */
+    private static JsonObject attributes(StoredEvent e) {
+        JsonObject a = new JsonObject().put("specversion", "1.0").put("id", e.eventId()).put("source", e.source())
+                .put("type", e.type()).put("subject", e.streamId()).put("time", e.time().toString())
+                .put("datacontenttype", "application/json").put("schemaversion", Integer.toString(e.schemaVersion()));
+        if (e.correlationId() != null) {
+            a.put("correlationid", e.correlationId());
+        }
+        if (e.causationId() != null) {
+            a.put("causationid", e.causationId());
+        }
+        return a;
+    }
+
+    private static String[] names(Replay replay) {
+        return replay.types().stream().map(EventType::typeName).toArray(String[]::new);
+    }
+}

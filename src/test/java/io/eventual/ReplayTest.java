@@ -1,0 +1,97 @@
+package io.eventual;
+
+import static io.eventual.testing.Orders.awaitStatus;
+import static io.eventual.testing.Orders.item;
+import static io.eventual.testing.Orders.order;
+import static io.eventual.testing.Orders.place;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.eventual.testing.Db;
+import io.eventual.testing.EmbeddedInfrastructure;
+import io.eventual.testing.Metrics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Replaying one function from a point in time: recorded events go to its queue again; its inbox skips what it applied,
+ * unless the replay re-applies them for a function whose state was rebuilt.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedInfrastructure.class)
+class ReplayTest {
+
+    @Test
+    void aReplaySkipsWhatWasAppliedAndReappliesWhenAsked() {
+        Instant since = Instant.now().minusSeconds(1);
+        String sku = "REPLAY-" + since.toEpochMilli();
+        admin().contentType("application/json").body("{\"quantity\":5,\"reason\":\"replay test\"}")
+                .post("/admin/inventory/{sku}/restock", sku).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Db.owner().count("select count(*) from inventory_stock where sku = $1", sku) == 1);
+        String orderId = place(order("replay-" + since.toEpochMilli(), "DE", item(sku, 1, "3.00")));
+        awaitStatus(orderId, "COMPLETED");
+        // The shipping function lost its state (restored from an old backup, say): the shipment is gone.
+        Db.owner().execute("delete from shipping_shipment where order_id = $1", orderId);
+
+        double duplicates = duplicates();
+        JsonPath skipped = awaitDone(replay(since, "skip-applied"));
+        assertThat(skipped.getLong("total")).isGreaterThanOrEqualTo(1);
+        assertThat(skipped.getLong("done")).isEqualTo(skipped.getLong("total"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> duplicates() >= duplicates + skipped.getLong("done"));
+        assertThat(shipments(orderId)).as("applied before: skipped").isZero();
+
+        awaitDone(replay(since, "reapply"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipments(orderId) == 1);
+        assertThat(awaitStatus(orderId, "COMPLETED").getString("status")).as("the saga ignores the repeated reply")
+                .isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aReplayRequestIsChecked() {
+        String since = Instant.now().toString();
+        admin().contentType("application/json").body(Map.of("function", "nobody", "types", new String[] { "shipping.schedule" },
+                "since", since)).post("/admin/replays").then().statusCode(400).body("field", equalTo("function"));
+        admin().contentType("application/json").body(Map.of("function", "shipping", "types", new String[] { "payment.process" },
+                "since", since)).post("/admin/replays").then().statusCode(400).body("field", equalTo("types[0]"));
+        admin().contentType("application/json").body(Map.of("function", "shipping", "types", new String[] { "shipping.schedule" }))
+                .post("/admin/replays").then().statusCode(400).body("field", equalTo("since"));
+        admin().contentType("application/json").body(Map.of("function", "shipping", "types", new String[] { "shipping.schedule" },
+                "since", since, "mode", "sometimes")).post("/admin/replays").then().statusCode(400).body("field", equalTo("mode"));
+        given().contentType("application/json").body(Map.of("function", "shipping", "types", new String[] { "shipping.schedule" },
+                "since", since)).post("/admin/replays").then().statusCode(401);
+    }
+
+    private static String replay(Instant since, String mode) {
+        return admin().contentType("application/json").body(Map.of("function", "shipping", "types",
+                new String[] { "shipping.schedule" }, "since", since.toString(), "mode", mode))
+                .post("/admin/replays").then().statusCode(202).body("kind", equalTo("replay")).extract().header("Location");
+    }
+
+    private static JsonPath awaitDone(String location) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> admin().get(location).then().statusCode(200).extract()
+                .jsonPath(), job -> "DONE".equals(job.getString("state")));
+    }
+
+    private static long shipments(String orderId) {
+        return Db.owner().count("select count(*) from shipping_shipment where order_id = $1", orderId);
+    }
+
+    private static double duplicates() {
+        return Metrics.scrape().value("eventual_events_duplicates_total", Map.of("function", "shipping", "type", "shipping.schedule"));
+    }
+
+    private static RequestSpecification admin() {
+        return given().auth().preemptive().basic("admin", "admin");
+    }
+}
