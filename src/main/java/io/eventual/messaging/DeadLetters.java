@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.eventual.messaging.amqp.Delivery;
+import io.eventual.messaging.outbox.Outbox;
 import io.eventual.messaging.outbox.OutboxRelay;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -273,8 +274,7 @@ public class DeadLetters {
 
     /** Puts {@code letter}'s event into the outbox, addressed to its consumer's queue, with {@code attributes}. */
     private Uni<Void> send(SqlConnection conn, DeadLetter letter, JsonObject attributes) {
-        return conn.preparedQuery("insert into outbox (event_id, type, subject, attributes, data, address, owner) "
-                + "values ($1, $2, $3, $4, $5, $6, $7)")
+        return conn.preparedQuery(Outbox.INSERT_ADDRESSED)
                 .execute(Tuple.from(new Object[] { letter.eventId() == null ? "" : letter.eventId(),
                         letter.eventType() == null ? "" : letter.eventType(), letter.subject(), attributes.encode(),
                         letter.body() == null ? "" : letter.body(), letter.queue(), relay.owner() }))

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.eventual.event.EventType;
+import io.eventual.messaging.outbox.Outbox;
 import io.eventual.messaging.outbox.OutboxRelay;
 import io.eventual.operations.Jobs;
 import io.smallrye.mutiny.Uni;
@@ -87,8 +88,7 @@ public class Replays {
                             ? conn.preparedQuery("delete from processed_event where consumer = $1 and event_id = $2 and source = $3")
                                     .executeBatch(forget).replaceWithVoid()
                             : Uni.createFrom().voidItem();
-                    return forgotten.chain(() -> conn.preparedQuery("insert into outbox (event_id, type, subject, attributes, "
-                            + "data, address, owner) values ($1, $2, $3, $4, $5, $6, $7)").executeBatch(outbox))
+                    return forgotten.chain(() -> conn.preparedQuery(Outbox.INSERT_ADDRESSED).executeBatch(outbox))
                             .invoke(() -> after.set(events.get(events.size() - 1).global()))
                             .replaceWith(events.size());
                 })).invoke(relay::written);

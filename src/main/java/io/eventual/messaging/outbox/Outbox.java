@@ -28,6 +28,13 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Outbox {
 
+    /**
+     * A row addressed to one consumer's queue ({@code address}: its fully qualified queue name), with the attributes
+     * and data of an event sent before: redrives, releases and replays ($1 event id … $7 owner).
+     */
+    public static final String INSERT_ADDRESSED = "insert into outbox (event_id, type, subject, attributes, data, address, owner) "
+            + "values ($1, $2, $3, $4, $5, $6, $7)";
+
     private final EventCodec codec;
     private final ObjectMapper mapper;
     private final OutboxRelay relay;
