@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.eventual.testing.Db;
 import io.eventual.testing.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -76,6 +77,18 @@ class DeadLetterGroupsTest {
         given().contentType("application/json").body(GROUP.formatted(1)).post("/admin/dead-letters/groups/discard")
                 .then().statusCode(401);
         admin().get("/admin/jobs/{id}", UUID.randomUUID()).then().statusCode(404);
+        admin().get("/admin/jobs/{id}", "not-a-job").then().statusCode(404);
+    }
+
+    @Test
+    void aJobsProgressIsReadFromItsRowWhicheverProcessRunsIt() {
+        // As another replica of the admin API would have recorded it.
+        String id = UUID.randomUUID().toString();
+        Db.owner().execute("insert into admin_job (id, kind, request, rate, total, state, done) values ($1::uuid, "
+                + "'dead-letters.redrive', '{\"consumer\":\"saga\"}', 7, 40, 'RUNNING', 12)", id);
+        admin().get("/admin/jobs/{id}", id).then().statusCode(200).body("kind", equalTo("dead-letters.redrive"))
+                .body("request.consumer", equalTo("saga")).body("rate", equalTo(7)).body("total", equalTo(40))
+                .body("state", equalTo("RUNNING")).body("done", equalTo(12));
     }
 
     private static Map<String, Object> group() {

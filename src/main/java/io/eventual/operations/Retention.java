@@ -120,6 +120,7 @@ class Retention {
         add("store", "idempotency_key", "created_at", "true", config.idempotencyKeys());
         add("store", "dead_letter", "created_at", "true", config.deadLetters());
         add("store", "dead_letter_history", "at", "true", config.deadLetters());
+        add("store", "admin_job", "started_at", "state <> 'RUNNING'", config.deadLetters());
         add("saga", "saga", "updated_at", "status in ('COMPLETED', 'CANCELLED')", config.endedSagas());
         add("payment", "payment", "updated_at", "true", config.ledger());
         add("inventory", "inventory_reservation", "updated_at", "true", config.ledger());

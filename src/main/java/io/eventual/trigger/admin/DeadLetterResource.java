@@ -85,7 +85,7 @@ public class DeadLetterResource {
     private Uni<Response> bulk(String what, GroupRequest group, Function<Long, Uni<Boolean>> one) {
         int rate = Math.min(group.rate() == null ? config.bulkRate() : group.rate(), config.bulkRate());
         AtomicLong after = new AtomicLong();
-        return deadLetters.lastId().map(upTo -> jobs.start("dead-letters." + what, group, rate, null, max -> deadLetters
+        return deadLetters.lastId().chain(upTo -> jobs.start("dead-letters." + what, group, rate, null, max -> deadLetters
                 .idsOf(group.consumer(), group.eventType(), group.reasonClass(), after.get(), upTo, max)
                 .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(0)
                         : Multi.createFrom().iterable(ids).onItem().transformToUniAndConcatenate(id -> {

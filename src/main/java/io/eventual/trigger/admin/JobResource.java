@@ -10,8 +10,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.eventual.operations.Jobs;
+import io.smallrye.mutiny.Uni;
 
-/** Admin: the progress of a background job (a failure group's redrive or discard, a replay) this process runs. */
+/** Admin: the progress of a background job (a failure group's redrive or discard, a replay), whichever process runs it. */
 @AdminOnly
 @Path("/admin/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -23,11 +24,11 @@ public class JobResource {
         this.jobs = jobs;
     }
 
-    @Operation(summary = "A job's progress", description = "Kept in the process that runs the job: its state (RUNNING, "
-            + "DONE, FAILED), the items done and, if it failed, why.")
+    @Operation(summary = "A job's progress", description = "Its state (RUNNING, DONE, FAILED), the items done (of the total "
+            + "when known), if it failed why, and when the process that runs it last reported.")
     @GET
     @Path("/{id}")
-    public Jobs.Progress get(@PathParam("id") String id) {
-        return jobs.find(id).orElseThrow(() -> new NotFoundException("no job " + id + " in this process"));
+    public Uni<Jobs.Progress> get(@PathParam("id") String id) {
+        return jobs.find(id).map(found -> found.orElseThrow(() -> new NotFoundException("no job " + id)));
     }
 }

@@ -68,17 +68,17 @@ public class ReplayResource {
         Replays.Replay replay = resolve(request);
         int rate = Math.min(request.rate() == null ? config.bulkRate() : request.rate(), config.bulkRate());
         return replays.count(replay).chain(total -> replays.rounds(replay)
-                .map(rounds -> jobs.start(KIND, request, rate, total, rounds)))
+                .chain(rounds -> jobs.start(KIND, request, rate, total, rounds)))
                 .map(job -> Response.accepted(job).location(URI.create("/admin/replays/" + job.id())).build());
     }
 
-    @Operation(summary = "A replay's progress", description = "State, events delivered of the total; kept by the process "
-            + "that runs it.")
+    @Operation(summary = "A replay's progress", description = "State, events delivered of the total, and when the process "
+            + "that runs it last reported.")
     @GET
     @Path("/{id}")
-    public Jobs.Progress progress(@PathParam("id") String id) {
-        return jobs.find(id).filter(job -> job.kind().equals(KIND))
-                .orElseThrow(() -> new NotFoundException("no replay " + id + " in this process"));
+    public Uni<Jobs.Progress> progress(@PathParam("id") String id) {
+        return jobs.find(id).map(found -> found.filter(job -> job.kind().equals(KIND))
+                .orElseThrow(() -> new NotFoundException("no replay " + id)));
     }
 
     private Replays.Replay resolve(ReplayRequest request) {
