@@ -91,12 +91,13 @@ public class Jobs {
             return step.next(round).call(did -> {
                 Duration owed = Duration.ofNanos(did * 1_000_000_000L / job.rate() - (System.nanoTime() - begun));
                 Uni<Void> reported = report(job.id(), done.addAndGet(did), State.RUNNING, null);
-                return owed.isNegative() || did == 0 ? reported : reported.onItem().delayIt().by(owed);
+                // Timers take whole milliseconds: less than one owed is not worth a wait.
+                return owed.toMillis() < 1 || did == 0 ? reported : reported.onItem().delayIt().by(owed);
             });
         }, did -> did == 0).call(finished -> report(job.id(), done.get(), State.DONE, null))
-                .onFailure().call(error -> {
+                .onFailure().recoverWithUni(error -> {
                     LOG.warnf(error, "%s %s failed after %d item(s)", job.kind(), job.id(), done.get());
-                    return report(job.id(), done.get(), State.FAILED, String.valueOf(error));
+                    return report(job.id(), done.get(), State.FAILED, String.valueOf(error)).replaceWith(0);
                 })
                 .subscribe().with(finished -> {
                 }, error -> LOG.warnf(error, "%s %s: its progress could not be recorded", job.kind(), job.id()));
