@@ -30,7 +30,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class EventStore {
 
     /** Only rows of transactions that ended before every one still running: none can appear below them later. */
-    private static final String VISIBLE = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    static final String VISIBLE = "transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
     private static final String INSERT = "insert into event_store (stream_id, version, event_id, type, schema_version, source, "
             + "time, correlation_id, causation_id, data) ";
 

@@ -15,6 +15,7 @@ import io.eventual.operations.Jobs;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -33,7 +34,7 @@ public class Replays {
         REAPPLY
     }
 
-    /** What to replay, resolved: the function, its types, since when, and up to where the store was when it began. */
+    /** What to replay, resolved: the function, its types, since when, and whether applied events take effect again. */
     public record Replay(String function, List<EventType> types, Instant since, Mode mode) {
     }
 
@@ -45,23 +46,34 @@ public class Replays {
         this.relay = relay;
     }
 
-    /** How many events {@code replay} would deliver now, and where the store ends: the replay stops there. */
-    public Uni<Long> count(Replay replay) {
-        return pool.preparedQuery("select count(*) from event_store where type = any($1) and recorded_at >= $2")
-                .execute(Tuple.of(names(replay), replay.since().atOffset(ZoneOffset.UTC)))
-                .map(rows -> rows.iterator().next().getLong(0));
+    /**
+     * A replay fixed at its start: the last event it delivers and how many it delivers. Both come from one snapshot and
+     * only from transactions that had ended, so nothing committing meanwhile changes either.
+     */
+    public record Plan(GlobalPosition end, long total) {
     }
 
-    /** The replay as a job's rounds: each delivers the next events after the last one delivered. */
-    public Uni<Jobs.Step> rounds(Replay replay) {
-        return pool.query("select transaction_id, position from event_store order by transaction_id desc, position desc limit 1")
-                .execute().map(rows -> {
-                    GlobalPosition end = rows.iterator().hasNext()
-                            ? new GlobalPosition(rows.iterator().next().getLong(0), rows.iterator().next().getLong(1))
-                            : GlobalPosition.START;
-                    AtomicReference<GlobalPosition> after = new AtomicReference<>(GlobalPosition.START);
-                    return max -> deliver(replay, after, end, max);
+    /** Where the replay stops (the store's end as of now) and how many events lie up to there. */
+    public Uni<Plan> plan(Replay replay) {
+        return pool.preparedQuery("with bound as (select transaction_id, position from event_store where "
+                + EventStore.VISIBLE + " order by transaction_id desc, position desc limit 1) "
+                + "select b.transaction_id, b.position, (select count(*) from event_store e where e.type = any($1) "
+                + "and e.recorded_at >= $2 and (e.transaction_id, e.position) <= (b.transaction_id, b.position)) "
+                + "from bound b")
+                .execute(Tuple.of(names(replay), replay.since().atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return new Plan(GlobalPosition.START, 0);
+                    }
+                    Row row = rows.iterator().next();
+                    return new Plan(new GlobalPosition(row.getLong(0), row.getLong(1)), row.getLong(2));
                 });
+    }
+
+    /** The replay as a job's rounds: each delivers the next events after the last one delivered, up to the plan's end. */
+    public Jobs.Step rounds(Replay replay, Plan plan) {
+        AtomicReference<GlobalPosition> after = new AtomicReference<>(GlobalPosition.START);
+        return max -> deliver(replay, after, plan.end(), max);
     }
 
     private Uni<Integer> deliver(Replay replay, AtomicReference<GlobalPosition> after, GlobalPosition end, int max) {

@@ -67,8 +67,7 @@ public class ReplayResource {
     public Uni<Response> replay(@Valid @NotNull ReplayRequest request) {
         Replays.Replay replay = resolve(request);
         int rate = Math.min(request.rate() == null ? config.bulkRate() : request.rate(), config.bulkRate());
-        return replays.count(replay).chain(total -> replays.rounds(replay)
-                .chain(rounds -> jobs.start(KIND, request, rate, total, rounds)))
+        return replays.plan(replay).chain(plan -> jobs.start(KIND, request, rate, plan.total(), replays.rounds(replay, plan)))
                 .map(job -> Response.accepted(job).location(URI.create("/admin/replays/" + job.id())).build());
     }
 
