@@ -55,8 +55,8 @@ class DeadLetterGroupsTest {
         assertThat(done.getInt("done")).isGreaterThanOrEqualTo(3);
 
         // Redriven, refused again: a new dead letter whose history shows both parks and the redrive between them.
-        long again = awaitLetter(events.get(0));
-        List<String> history = admin().get("/admin/dead-letters/{id}", again).jsonPath().getList("history.what");
+        List<Long> again = events.stream().map(DeadLetterGroupsTest::awaitLetter).toList();
+        List<String> history = admin().get("/admin/dead-letters/{id}", again.get(0)).jsonPath().getList("history.what");
         assertThat(history).containsExactly("parked", "redriven", "parked");
 
         awaitDone(admin().contentType("application/json").body(GROUP.formatted(1000))
@@ -64,7 +64,7 @@ class DeadLetterGroupsTest {
                 .body("rate", equalTo(100)).extract().header("Location"));
         assertThat(admin().get("/admin/dead-letters/groups").jsonPath().getList("findAll { it.consumer == 'saga' "
                 + "&& it.eventType == 'inventory.released' && it.reasonClass == 'rejected' }")).isEmpty();
-        admin().get("/admin/dead-letters/{id}", again).then().statusCode(404);
+        again.forEach(id -> admin().get("/admin/dead-letters/{id}", id).then().statusCode(404));
     }
 
     @Test
@@ -82,13 +82,50 @@ class DeadLetterGroupsTest {
 
     @Test
     void aJobsProgressIsReadFromItsRowWhicheverProcessRunsIt() {
-        // As another replica of the admin API would have recorded it.
+        // As another replica of the admin API would have recorded it, renewed just now.
         String id = UUID.randomUUID().toString();
-        Db.owner().execute("insert into admin_job (id, kind, request, rate, total, state, done) values ($1::uuid, "
-                + "'dead-letters.redrive', '{\"consumer\":\"saga\"}', 7, 40, 'RUNNING', 12)", id);
+        Db.owner().execute("insert into admin_job (id, kind, request, rate, total, state, done, owner, position) values ("
+                + "$1::uuid, 'dead-letters.redrive', '{\"consumer\":\"saga\"}', 7, 40, 'RUNNING', 12, 'another', '{}')", id);
         admin().get("/admin/jobs/{id}", id).then().statusCode(200).body("kind", equalTo("dead-letters.redrive"))
                 .body("request.consumer", equalTo("saga")).body("rate", equalTo(7)).body("total", equalTo(40))
                 .body("state", equalTo("RUNNING")).body("done", equalTo(12));
+        Db.owner().execute("update admin_job set state = 'DONE' where id = $1::uuid", id);
+    }
+
+    /** A job whose process stopped is taken over by another process and goes on from where it stood, not from the start. */
+    @Test
+    void aJobWhoseProcessStoppedIsTakenOverFromWhereItStood() {
+        List<Long> letters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            letters.add(awaitLetter(publish("inventory.released", """
+                    {"orderId":"%s","items":[{"sku":"SKU-1","quantity":1}]}""".formatted(UUID.randomUUID()))));
+        }
+        // A discard of the group that had done the first of them when its process stopped a minute ago.
+        String id = UUID.randomUUID().toString();
+        Db.owner().execute("insert into admin_job (id, kind, request, rate, total, state, done, owner, position, updated_at) "
+                + "values ($1::uuid, 'dead-letters.discard', '{}', 100, null, 'RUNNING', 1, 'a-stopped-process', "
+                + "$2, now() - interval '1 minute')", id,
+                """
+                        {"consumer":"saga","eventType":"inventory.released","reasonClass":"rejected","after":%d,"upTo":%d}"""
+                        .formatted(letters.get(0), letters.get(2)));
+
+        JsonPath job = awaitDone("/admin/jobs/" + id);
+        assertThat(job.getLong("done")).as("one before, two after the take-over").isEqualTo(3);
+        admin().get("/admin/dead-letters/{id}", letters.get(0)).then().statusCode(200);
+        admin().get("/admin/dead-letters/{id}", letters.get(1)).then().statusCode(404);
+        admin().get("/admin/dead-letters/{id}", letters.get(2)).then().statusCode(404);
+        admin().delete("/admin/dead-letters/{id}", letters.get(0)).then().statusCode(204);
+    }
+
+    /** A job left by a build that kept no position cannot go on: it ends as failed, saying to start it again. */
+    @Test
+    void aStoppedJobWithoutAPositionEndsAsFailed() {
+        String id = UUID.randomUUID().toString();
+        Db.owner().execute("insert into admin_job (id, kind, request, rate, state, updated_at) values ($1::uuid, "
+                + "'dead-letters.redrive', '{}', 10, 'RUNNING', now() - interval '1 minute')", id);
+        JsonPath job = await().atMost(Duration.ofSeconds(20)).until(() -> admin().get("/admin/jobs/{id}", id).then()
+                .statusCode(200).extract().jsonPath(), found -> "FAILED".equals(found.getString("state")));
+        assertThat(job.getString("error")).startsWith("its process stopped and it cannot be taken over: start it again");
     }
 
     private static Map<String, Object> group() {

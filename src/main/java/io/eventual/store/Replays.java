@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import io.eventual.event.EventType;
 import io.eventual.messaging.outbox.Outbox;
@@ -26,6 +28,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class Replays {
+
+    public static final String KIND = "replay";
 
     public enum Mode {
         /** Events the function applied before are skipped by its inbox: only what it missed takes effect. */
@@ -70,18 +74,38 @@ public class Replays {
                 });
     }
 
-    /** The replay as a job's rounds: each delivers the next events after the last one delivered, up to the plan's end. */
-    public Jobs.Step rounds(Replay replay, Plan plan) {
-        AtomicReference<GlobalPosition> after = new AtomicReference<>(GlobalPosition.START);
-        return max -> deliver(replay, after, plan.end(), max);
+    /** Where a replay job stands: what it replays, the last event it delivers, and the last it delivered. */
+    public record Cursor(Replay replay, GlobalPosition end, GlobalPosition after) {
     }
 
-    private Uni<Integer> deliver(Replay replay, AtomicReference<GlobalPosition> after, GlobalPosition end, int max) {
+    /** Where a job that carries out {@code plan} starts: before the first event. */
+    public static Cursor start(Replay replay, Plan plan) {
+        return new Cursor(replay, plan.end(), GlobalPosition.START);
+    }
+
+    /**
+     * Replays as a kind of job: each round delivers the next events after the last one delivered, up to the plan's end.
+     * A round done again after a take-over delivers its events again: the inbox skips them, except in {@link Mode#REAPPLY},
+     * where each function's business keys (one charge, reservation, shipment per order) still hold.
+     */
+    @Produces
+    @Singleton
+    Jobs.Kind<Cursor> kind() {
+        return Jobs.Kind.of(KIND, Cursor.class, from -> {
+            AtomicReference<Cursor> at = new AtomicReference<>(from);
+            return Jobs.Work.of(max -> deliver(at, max), at::get);
+        });
+    }
+
+    private Uni<Integer> deliver(AtomicReference<Cursor> at, int max) {
+        Cursor cursor = at.get();
+        Replay replay = cursor.replay();
         return pool.withTransaction(conn -> conn.preparedQuery("select " + StoredEvent.COLUMNS + " from event_store "
                 + "where type = any($1) and recorded_at >= $2 and (transaction_id, position) > ($3, $4) "
                 + "and (transaction_id, position) <= ($5, $6) order by transaction_id, position limit $7")
                 .execute(Tuple.from(new Object[] { names(replay), replay.since().atOffset(ZoneOffset.UTC),
-                        after.get().transactionId(), after.get().position(), end.transactionId(), end.position(), max }))
+                        cursor.after().transactionId(), cursor.after().position(), cursor.end().transactionId(),
+                        cursor.end().position(), max }))
                 .chain(rows -> {
                     List<StoredEvent> events = new ArrayList<>();
                     rows.forEach(row -> events.add(StoredEvent.of(row)));
@@ -101,7 +125,7 @@ public class Replays {
                                     .executeBatch(forget).replaceWithVoid()
                             : Uni.createFrom().voidItem();
                     return forgotten.chain(() -> conn.preparedQuery(Outbox.INSERT_ADDRESSED).executeBatch(outbox))
-                            .invoke(() -> after.set(events.get(events.size() - 1).global()))
+                            .invoke(() -> at.set(new Cursor(replay, cursor.end(), events.get(events.size() - 1).global())))
                             .replaceWith(events.size());
                 })).invoke(relay::written);
     }

@@ -3,8 +3,6 @@ package io.eventual.trigger.admin;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -29,8 +27,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.eventual.messaging.DeadLetters;
+import io.eventual.messaging.FailureGroups;
 import io.eventual.operations.Jobs;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** Admin: look at dead letters and their failure groups, send them back to their consumer, or discard them. */
@@ -45,11 +43,13 @@ public class DeadLetterResource {
     }
 
     private final DeadLetters deadLetters;
+    private final FailureGroups failureGroups;
     private final Jobs jobs;
     private final AdminConfig config;
 
-    DeadLetterResource(DeadLetters deadLetters, Jobs jobs, AdminConfig config) {
+    DeadLetterResource(DeadLetters deadLetters, FailureGroups failureGroups, Jobs jobs, AdminConfig config) {
         this.deadLetters = deadLetters;
+        this.failureGroups = failureGroups;
         this.jobs = jobs;
         this.config = config;
     }
@@ -69,7 +69,7 @@ public class DeadLetterResource {
     @Path("/groups/redrive")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> redriveGroup(@Valid @NotNull GroupRequest group) {
-        return bulk("redrive", group, id -> deadLetters.redrive(id).map(done -> done == DeadLetters.Redrive.REDRIVEN));
+        return bulk(FailureGroups.REDRIVE, group);
     }
 
     @Operation(summary = "Discard a failure group", description = "In the background, oldest first, at a capped rate; "
@@ -78,20 +78,14 @@ public class DeadLetterResource {
     @Path("/groups/discard")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> discardGroup(@Valid @NotNull GroupRequest group) {
-        return bulk("discard", group, deadLetters::discard);
+        return bulk(FailureGroups.DISCARD, group);
     }
 
-    /** Runs {@code one} on the group's dead letters there are now, oldest first, as a background job. */
-    private Uni<Response> bulk(String what, GroupRequest group, Function<Long, Uni<Boolean>> one) {
+    /** Starts a job of {@code kind} over the group's dead letters there are now. */
+    private Uni<Response> bulk(String kind, GroupRequest group) {
         int rate = Math.min(group.rate() == null ? config.bulkRate() : group.rate(), config.bulkRate());
-        AtomicLong after = new AtomicLong();
-        return deadLetters.lastId().chain(upTo -> jobs.start("dead-letters." + what, group, rate, null, max -> deadLetters
-                .idsOf(group.consumer(), group.eventType(), group.reasonClass(), after.get(), upTo, max)
-                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(0)
-                        : Multi.createFrom().iterable(ids).onItem().transformToUniAndConcatenate(id -> {
-                            after.set(id);
-                            return one.apply(id);
-                        }).collect().asList().map(List::size))))
+        return failureGroups.start(group.consumer(), group.eventType(), group.reasonClass())
+                .chain(from -> jobs.start(kind, group, rate, null, from))
                 .map(job -> Response.accepted(job).location(URI.create("/admin/jobs/" + job.id())).build());
     }
 

@@ -35,8 +35,6 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplayResource {
 
-    static final String KIND = "replay";
-
     /**
      * What to replay: to which function, which of the types it consumes, recorded since when; {@code mode}
      * {@code skip-applied} (default) or {@code reapply}; at most {@code rate} a second.
@@ -67,7 +65,8 @@ public class ReplayResource {
     public Uni<Response> replay(@Valid @NotNull ReplayRequest request) {
         Replays.Replay replay = resolve(request);
         int rate = Math.min(request.rate() == null ? config.bulkRate() : request.rate(), config.bulkRate());
-        return replays.plan(replay).chain(plan -> jobs.start(KIND, request, rate, plan.total(), replays.rounds(replay, plan)))
+        return replays.plan(replay).chain(plan -> jobs.start(Replays.KIND, request, rate, plan.total(),
+                Replays.start(replay, plan)))
                 .map(job -> Response.accepted(job).location(URI.create("/admin/replays/" + job.id())).build());
     }
 
@@ -76,7 +75,7 @@ public class ReplayResource {
     @GET
     @Path("/{id}")
     public Uni<Jobs.Progress> progress(@PathParam("id") String id) {
-        return jobs.find(id).map(found -> found.filter(job -> job.kind().equals(KIND))
+        return jobs.find(id).map(found -> found.filter(job -> job.kind().equals(Replays.KIND))
                 .orElseThrow(() -> new NotFoundException("no replay " + id)));
     }
 
