@@ -108,10 +108,11 @@ public class Jobs {
         }
     }
 
-    /** Thrown when another process took the job over: this one stops it without recording anything. */
+    /** Thrown when another run took the job over: this one stops without recording anything. */
     private static final class TakenOver extends RuntimeException {
         TakenOver(String id) {
-            super("job " + id + " was taken over by another process", null, false, false);
+            super("job " + id + " was taken over by another run: this one did not renew it within eventual.jobs.lease",
+                    null, false, false);
         }
     }
 
