@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.eventual.event.Event;
 import io.eventual.messaging.amqp.Delivery;
 import io.eventual.messaging.outbox.Outbox;
 import io.eventual.messaging.outbox.OutboxRelay;
@@ -243,7 +244,7 @@ public class DeadLetters {
                         return Uni.createFrom().item(false);
                     }
                     DeadLetter letter = map(rows.iterator().next());
-                    return history(conn, List.of(letter), "discarded")
+                    return history(conn, letter, "discarded")
                             .chain(() -> letter.holds() ? conn.preparedQuery("select eventual_release_next($1, $2, $3)")
                                     .execute(Tuple.of(letter.consumer(), letter.subject(), relay.owner())).replaceWithVoid()
                                     : Uni.createFrom().voidItem())
@@ -265,7 +266,7 @@ public class DeadLetters {
      * A released event its consumer had applied before (a duplicate): its dead letter goes and the next is released,
      * as if it had been applied now.
      */
-    Uni<Void> admit(String consumer, io.eventual.event.Event event, String release) {
+    Uni<Void> admit(String consumer, Event event, String release) {
         return pool.preparedQuery("select eventual_admit($1, $2, $3, $4, $5)")
                 .execute(Tuple.of(consumer, event.subject(), event.id(), release, relay.owner())).replaceWithVoid()
                 .onFailure(HeldOrders::isHeld).recoverWithNull()
@@ -278,17 +279,12 @@ public class DeadLetters {
                 .execute(Tuple.from(new Object[] { letter.eventId() == null ? "" : letter.eventId(),
                         letter.eventType() == null ? "" : letter.eventType(), letter.subject(), attributes.encode(),
                         letter.body() == null ? "" : letter.body(), letter.queue(), relay.owner() }))
-                .chain(() -> history(conn, List.of(letter), "redriven"));
+                .chain(() -> history(conn, letter, "redriven"));
     }
 
-    private static Uni<Void> history(SqlConnection conn, List<DeadLetter> letters, String what) {
-        if (letters.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<Tuple> rows = new ArrayList<>();
-        letters.forEach(l -> rows.add(Tuple.of(l.consumer(), l.eventId(), what)));
+    private static Uni<Void> history(SqlConnection conn, DeadLetter letter, String what) {
         return conn.preparedQuery("insert into dead_letter_history (consumer, event_id, what) values ($1, $2, $3)")
-                .executeBatch(rows).replaceWithVoid();
+                .execute(Tuple.of(letter.consumer(), letter.eventId(), what)).replaceWithVoid();
     }
 
     private static DeadLetter withHistory(DeadLetter l, List<HistoryEntry> history) {

@@ -11,9 +11,9 @@ import io.eventual.event.EventData;
 import io.eventual.event.EventType;
 
 /**
- * A saga as data, in one version: the event that starts it, its steps in order (each a command, its success and failure replies, an
- * optional compensation with the reply that confirms it, and a timeout), and the events that end it. {@link SagaEngine} runs any
- * definition; it knows nothing about orders.
+ * A saga as data, in one version: the event that starts it, its steps in order (each a command, its success and
+ * failure replies, an optional compensation with the reply that confirms it, and a timeout), and the events that end
+ * it. {@link SagaEngine} runs any definition; it knows nothing about orders.
  *
  * @param <D> the data of the starting event, which every payload builder receives
  */

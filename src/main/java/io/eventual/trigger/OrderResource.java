@@ -80,9 +80,10 @@ public class OrderResource {
     }
 
     /**
-     * An order. {@code flowVersion}: the version of the order flow it runs on (null once purged). {@code purged}: it ended long ago and retention deleted its saga (lines, address, history); status,
-     * reason and total come from the order view, and its events stay in its timeline until their month leaves the event
-     * store (then the timeline says {@code purged} too).
+     * An order. {@code flowVersion}: the version of the order flow it runs on (null once purged). {@code purged}: it
+     * ended long ago and retention deleted its saga (lines, address, history); status, reason and total come from the
+     * order view, and its events stay in its timeline until their month leaves the event store (then the timeline says
+     * {@code purged} too).
      */
     public record OrderView(String orderId, String status, String reason, Integer flowVersion, String customerId,
             List<LineItem> items, String currency, BigDecimal total, Address shippingAddress, List<Step> history,
